@@ -1,0 +1,210 @@
+//! Lenient scalar types for what partner servers really send.
+//!
+//! The specs name these shapes `FlexNumber` and `FlexBool`; build.rs replaces them with the
+//! types below. Both decode every form the providers are known to use and re-encode the
+//! exact form they received, so a decoded response can be stored and sent on unchanged.
+
+use std::fmt;
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+/// A number the server may send as a JSON number (`60`, `107.12`) or as a string
+/// (`"60"`, `"12.0000"`). The wire text is kept, so nothing is rounded through `f64`.
+///
+/// ```
+/// use partner_bindings::wire::FlexNumber;
+/// let n: FlexNumber = serde_json::from_str(r#""12.0000""#).unwrap();
+/// assert_eq!(n.as_str(), "12.0000");
+/// assert_eq!(n.as_f64(), Some(12.0));
+/// assert_eq!(serde_json::to_string(&n).unwrap(), r#""12.0000""#);
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub enum FlexNumber {
+    /// Sent as a JSON number.
+    Number(serde_json::Number),
+    /// Sent as a string. It may not hold a number at all (`""`, `"n/a"`); [`FlexNumber::as_f64`]
+    /// then gives `None`, but decoding never fails on it.
+    Text(String),
+}
+
+impl FlexNumber {
+    /// The number as the server wrote it, without quotes.
+    pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            FlexNumber::Number(n) => n.to_string().into(),
+            FlexNumber::Text(s) => s.as_str().into(),
+        }
+    }
+
+    /// The value as `f64`, if it is a number. Use [`FlexNumber::as_str`] for exact amounts.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            FlexNumber::Number(n) => n.as_f64(),
+            FlexNumber::Text(s) => s.trim().parse().ok(),
+        }
+    }
+
+    /// The value as `i64`, if it is a whole number (`"14"`, `14`, `"14.00"`).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            FlexNumber::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+            FlexNumber::Text(s) => {
+                let s = s.trim();
+                s.parse().ok().or_else(|| {
+                    let (whole, frac) = s.split_once('.')?;
+                    frac.bytes().all(|b| b == b'0').then(|| whole.parse().ok())?
+                })
+            }
+        }
+    }
+}
+
+impl From<i64> for FlexNumber {
+    fn from(value: i64) -> Self {
+        FlexNumber::Number(value.into())
+    }
+}
+
+impl fmt::Display for FlexNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+
+impl fmt::Debug for FlexNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FlexNumber::Number(n) => write!(f, "FlexNumber({n})"),
+            FlexNumber::Text(s) => write!(f, "FlexNumber({s:?})"),
+        }
+    }
+}
+
+impl Serialize for FlexNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FlexNumber::Number(n) => n.serialize(serializer),
+            FlexNumber::Text(s) => serializer.serialize_str(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FlexNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = FlexNumber;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a string holding a number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<FlexNumber, E> {
+                Ok(FlexNumber::Number(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<FlexNumber, E> {
+                Ok(FlexNumber::Number(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FlexNumber, E> {
+                serde_json::Number::from_f64(v)
+                    .map(FlexNumber::Number)
+                    .ok_or_else(|| E::custom("a number that is not finite"))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<FlexNumber, E> {
+                Ok(FlexNumber::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<FlexNumber, E> {
+                Ok(FlexNumber::Text(v))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A yes/no value the server may send as `true`/`false`, `0`/`1`, or a string
+/// (`"0"`, `"1"`, `"true"`, `"false"`, `""`). The wire form is kept for re-encoding.
+///
+/// ```
+/// use partner_bindings::wire::FlexBool;
+/// let b: FlexBool = serde_json::from_str(r#""0""#).unwrap();
+/// assert!(!b.get());
+/// assert_eq!(serde_json::to_string(&b).unwrap(), r#""0""#);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct FlexBool {
+    value: bool,
+    wire: WireBool,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum WireBool {
+    Bool,
+    Int(i64),
+    Text(String),
+}
+
+impl FlexBool {
+    /// The value: numbers are true unless 0; strings are true unless empty, `0`, `false`,
+    /// `no` or `off` (any case), as PHP servers mean them.
+    pub fn get(&self) -> bool {
+        self.value
+    }
+}
+
+impl From<bool> for FlexBool {
+    fn from(value: bool) -> Self {
+        FlexBool {
+            value,
+            wire: WireBool::Bool,
+        }
+    }
+}
+
+impl fmt::Debug for FlexBool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FlexBool({})", self.value)
+    }
+}
+
+impl Serialize for FlexBool {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.wire {
+            WireBool::Bool => serializer.serialize_bool(self.value),
+            WireBool::Int(i) => serializer.serialize_i64(*i),
+            WireBool::Text(s) => serializer.serialize_str(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FlexBool {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = FlexBool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a boolean, 0/1, or a string such as \"0\" or \"true\"")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<FlexBool, E> {
+                Ok(v.into())
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<FlexBool, E> {
+                Ok(FlexBool {
+                    value: v != 0,
+                    wire: WireBool::Int(v),
+                })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FlexBool, E> {
+                let v = i64::try_from(v).map_err(|_| E::custom("a yes/no number out of range"))?;
+                self.visit_i64(v)
+            }
+            fn visit_str<E>(self, v: &str) -> Result<FlexBool, E> {
+                let falsy = ["", "0", "false", "no", "off"];
+                Ok(FlexBool {
+                    value: !falsy.iter().any(|f| v.trim().eq_ignore_ascii_case(f)),
+                    wire: WireBool::Text(v.to_owned()),
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
