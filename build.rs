@@ -67,7 +67,13 @@ fn settings() -> GenerationSettings {
         // typify would make an f64 and lose the wire text ("12.0000", 60 vs "60"); money needs it exact.
         .with_replacement("FlexNumber", "crate::wire::FlexNumber", std::iter::empty::<TypeImpl>())
         // typify would make a three-armed enum; one type with `.get()` that keeps the wire form is kinder.
-        .with_replacement("FlexBool", "crate::wire::FlexBool", std::iter::empty::<TypeImpl>());
+        .with_replacement("FlexBool", "crate::wire::FlexBool", std::iter::empty::<TypeImpl>())
+        // typify's DateTime<Utc> rewrites "+01:00" to "Z"; keep the server's text and send Atom "+00:00".
+        .with_replacement(
+            "Timestamp",
+            "crate::wire::Timestamp",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
     settings
 }
 

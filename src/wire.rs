@@ -208,3 +208,78 @@ impl<'de> Deserialize<'de> for FlexBool {
         deserializer.deserialize_any(Visitor)
     }
 }
+
+/// An RFC 3339 / Atom date-time (`2018-02-01T11:21:09+01:00`) that keeps the text the
+/// server sent, offset and all. Decoding never fails on a string: a placeholder such as
+/// `""` or `"0000-00-00 00:00:00"` is kept and [`Timestamp::parsed`] gives `None`.
+///
+/// Built from a `chrono::DateTime`, it is written with a numeric offset (`+00:00`), the
+/// Atom form RentalCover documents.
+///
+/// ```
+/// use partner_bindings::wire::Timestamp;
+/// let t: Timestamp = serde_json::from_str(r#""2018-02-01T11:21:09+01:00""#).unwrap();
+/// assert_eq!(t.parsed().unwrap().timestamp(), 1517480469);
+/// assert_eq!(t.as_str(), "2018-02-01T11:21:09+01:00");
+/// let utc = chrono::DateTime::parse_from_rfc3339("2015-04-22T09:30:00Z").unwrap();
+/// assert_eq!(Timestamp::from(utc).as_str(), "2015-04-22T09:30:00+00:00");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    text: String,
+}
+
+impl Timestamp {
+    /// The text as sent or received.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The instant with its offset, or `None` when the text is not RFC 3339.
+    pub fn parsed(&self) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        chrono::DateTime::parse_from_rfc3339(&self.text).ok()
+    }
+}
+
+impl<Tz: chrono::TimeZone> From<chrono::DateTime<Tz>> for Timestamp {
+    fn from(value: chrono::DateTime<Tz>) -> Self {
+        Timestamp {
+            text: value
+                .fixed_offset()
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+        }
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = chrono::ParseError;
+    /// Accepts RFC 3339 text only, so a value built by the caller is always well formed.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        chrono::DateTime::parse_from_rfc3339(s)?;
+        Ok(Timestamp { text: s.to_owned() })
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({:?})", self.text)
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Timestamp { text })
+    }
+}
