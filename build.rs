@@ -37,8 +37,7 @@ fn main() {
 }
 
 fn generate(spec_path: &str) -> String {
-    let text =
-        fs::read_to_string(spec_path).unwrap_or_else(|e| panic!("reading {spec_path}: {e}"));
+    let text = fs::read_to_string(spec_path).unwrap_or_else(|e| panic!("reading {spec_path}: {e}"));
     // YAML is a superset of JSON, so this reads either form.
     let mut value: serde_json::Value =
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{spec_path} is not YAML: {e}"));
@@ -65,9 +64,17 @@ fn settings() -> GenerationSettings {
         // Lets tests and users compare requests and decoded responses.
         .with_derive("PartialEq")
         // typify would make an f64 and lose the wire text ("12.0000", 60 vs "60"); money needs it exact.
-        .with_replacement("FlexNumber", "crate::wire::FlexNumber", std::iter::empty::<TypeImpl>())
+        .with_replacement(
+            "FlexNumber",
+            "crate::wire::FlexNumber",
+            std::iter::empty::<TypeImpl>(),
+        )
         // typify would make a three-armed enum; one type with `.get()` that keeps the wire form is kinder.
-        .with_replacement("FlexBool", "crate::wire::FlexBool", std::iter::empty::<TypeImpl>())
+        .with_replacement(
+            "FlexBool",
+            "crate::wire::FlexBool",
+            std::iter::empty::<TypeImpl>(),
+        )
         // typify's DateTime<Utc> rewrites "+01:00" to "Z"; keep the server's text and send Atom "+00:00".
         .with_replacement(
             "Timestamp",

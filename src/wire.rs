@@ -54,7 +54,9 @@ impl FlexNumber {
                 let s = s.trim();
                 s.parse().ok().or_else(|| {
                     let (whole, frac) = s.split_once('.')?;
-                    frac.bytes().all(|b| b == b'0').then(|| whole.parse().ok())?
+                    frac.bytes()
+                        .all(|b| b == b'0')
+                        .then(|| whole.parse().ok())?
                 })
             }
         }
@@ -281,5 +283,68 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(|text| Timestamp { text })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(json: &str) -> T {
+        let value: T = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            json,
+            "wire form kept"
+        );
+        value
+    }
+
+    #[test]
+    fn flex_number_reads_every_form_and_keeps_it() {
+        assert_eq!(round_trip::<FlexNumber>("60").as_i64(), Some(60));
+        assert_eq!(round_trip::<FlexNumber>("\"60\"").as_i64(), Some(60));
+        assert_eq!(round_trip::<FlexNumber>("\"14.00\"").as_i64(), Some(14));
+        assert_eq!(round_trip::<FlexNumber>("\"14.50\"").as_i64(), None);
+        assert_eq!(round_trip::<FlexNumber>("-42.17").as_f64(), Some(-42.17));
+        assert_eq!(round_trip::<FlexNumber>("\"-42.17\"").as_str(), "-42.17");
+        assert_eq!(round_trip::<FlexNumber>("\"\"").as_f64(), None);
+        assert_eq!(
+            round_trip::<FlexNumber>("18446744073709551615").as_i64(),
+            None
+        );
+        assert!(serde_json::from_str::<FlexNumber>("true").is_err());
+        assert!(serde_json::from_str::<FlexNumber>("{}").is_err());
+    }
+
+    #[test]
+    fn flex_bool_reads_php_forms() {
+        for (json, expected) in [
+            ("true", true),
+            ("false", false),
+            ("0", false),
+            ("1", true),
+            ("2", true),
+            ("\"0\"", false),
+            ("\"1\"", true),
+            ("\"\"", false),
+            ("\"false\"", false),
+            ("\"FALSE\"", false),
+            ("\"no\"", false),
+            ("\"yes\"", true),
+        ] {
+            assert_eq!(round_trip::<FlexBool>(json).get(), expected, "{json}");
+        }
+        assert!(serde_json::from_str::<FlexBool>("[]").is_err());
+    }
+
+    #[test]
+    fn timestamp_keeps_text_and_parses_offsets() {
+        let t = round_trip::<Timestamp>("\"2022-11-23T00:42:50.311Z\"");
+        assert_eq!(t.parsed().unwrap().timestamp_millis(), 1_669_164_170_311);
+        let placeholder = round_trip::<Timestamp>("\"0000-00-00 00:00:00\"");
+        assert!(placeholder.parsed().is_none());
+        assert!("2015-04-22 00:00:00".parse::<Timestamp>().is_err());
+        assert!("2015-04-22T00:00:00+10:00".parse::<Timestamp>().is_ok());
     }
 }

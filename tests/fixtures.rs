@@ -14,7 +14,9 @@ where
     T: serde::de::DeserializeOwned + serde::Serialize,
 {
     let names = fixtures_matching(provider, |n| {
-        n.starts_with(&format!("{operation}.")) && !n.ends_with(".request.json") && n.ends_with(".json")
+        n.starts_with(&format!("{operation}."))
+            && !n.ends_with(".request.json")
+            && n.ends_with(".json")
     });
     assert!(
         names.len() >= 2,
@@ -23,7 +25,8 @@ where
     names
         .into_iter()
         .map(|n| {
-            let decoded = assert_round_trip::<T>(&format!("{provider}/{n}"), &fixture(provider, &n));
+            let decoded =
+                assert_round_trip::<T>(&format!("{provider}/{n}"), &fixture(provider, &n));
             (n, decoded)
         })
         .collect()
@@ -38,9 +41,14 @@ fn by_name<T>(all: Vec<(String, T)>, name: &str) -> T {
 
 #[test]
 fn rentalcover_update_customer_responses() {
-    let all = responses::<rentalcover::types::UpdateCustomerResponse>("rentalcover", "update_customer");
+    let all =
+        responses::<rentalcover::types::UpdateCustomerResponse>("rentalcover", "update_customer");
     assert_eq!(all.len(), 3);
-    let documented = &all.iter().find(|(n, _)| n.ends_with(".response.json")).unwrap().1;
+    let documented = &all
+        .iter()
+        .find(|(n, _)| n.ends_with(".response.json"))
+        .unwrap()
+        .1;
     let customer = documented.customer.as_ref().unwrap();
     assert_eq!(customer.customer_id.as_ref().unwrap().as_str(), "229233");
     assert_eq!(customer.age.as_ref().unwrap().as_i64(), Some(28));
@@ -53,29 +61,47 @@ fn rentalcover_update_customer_responses() {
 
     let empty = by_name(all.clone(), "update_customer.quirks-empty-coupons.json");
     let customer = empty.customer.unwrap();
-    assert!(matches!(customer.coupons, Some(rentalcover::types::Coupons::Array(ref a)) if a.is_empty()));
+    assert!(
+        matches!(customer.coupons, Some(rentalcover::types::Coupons::Array(ref a)) if a.is_empty())
+    );
     assert_eq!(customer.customer_id.unwrap().as_i64(), Some(229233));
     assert_eq!(customer.extra["Title"], "Mr", "new fields are kept");
 
     let quirky = by_name(all, "update_customer.quirks-coupons.json");
-    let rentalcover::types::Coupons::Object(coupons) = quirky.customer.unwrap().coupons.unwrap() else {
+    let rentalcover::types::Coupons::Object(coupons) = quirky.customer.unwrap().coupons.unwrap()
+    else {
         panic!("map expected")
     };
     assert_eq!(
         coupons["bonvoyage-PAPpC"].value_type,
-        Some(rentalcover::types::CouponValueType::String("FreeDays".into())),
+        Some(rentalcover::types::CouponValueType::String(
+            "FreeDays".into()
+        )),
         "an unknown enum value is kept as text"
     );
-    assert_eq!(coupons["welcome-10"].amount_remaining.as_ref().unwrap().as_str(), "10");
+    assert_eq!(
+        coupons["welcome-10"]
+            .amount_remaining
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "10"
+    );
 }
 
 #[test]
 fn rentalcover_update_insurance_responses() {
     use rentalcover::types::{KnownPolicyStatus, PolicyStatus, PolicyType, UrlOrFalse};
-    let all = responses::<rentalcover::types::UpdateInsuranceResponse>("rentalcover", "update_insurance");
+    let all =
+        responses::<rentalcover::types::UpdateInsuranceResponse>("rentalcover", "update_insurance");
     assert_eq!(all.len(), 3);
     let documented = by_name(all.clone(), "update_insurance.response.json");
-    assert_eq!(documented.status, Some(PolicyStatus::KnownPolicyStatus(KnownPolicyStatus::PendingConfirm)));
+    assert_eq!(
+        documented.status,
+        Some(PolicyStatus::KnownPolicyStatus(
+            KnownPolicyStatus::PendingConfirm
+        ))
+    );
     assert_eq!(documented.total_amount.as_ref().unwrap().as_str(), "60");
     assert!(!documented.expired.as_ref().unwrap().get());
     let policy = documented.policy.unwrap();
@@ -83,27 +109,40 @@ fn rentalcover_update_insurance_responses() {
     assert_eq!(policy.gap_cover_amount.unwrap().as_str(), "3500.00");
 
     let quirks = by_name(all.clone(), "update_insurance.quirks.json");
-    assert_eq!(quirks.status, Some(PolicyStatus::String("AwaitingPayment".into())));
+    assert_eq!(
+        quirks.status,
+        Some(PolicyStatus::String("AwaitingPayment".into()))
+    );
     assert_eq!(quirks.total_amount.as_ref().unwrap().as_str(), "72.50");
     assert_eq!(quirks.covered_days.as_ref().unwrap().as_i64(), Some(5));
     assert!(!quirks.expired.as_ref().unwrap().get(), "\"0\" is false");
     assert_eq!(quirks.extra["LoyaltyPoints"], 120);
     let policy = quirks.policy.unwrap();
-    assert_eq!(policy.type_, Some(PolicyType::String("FullProtection".into())));
+    assert_eq!(
+        policy.type_,
+        Some(PolicyType::String("FullProtection".into()))
+    );
     assert_eq!(
         policy.pds_url,
-        Some(UrlOrFalse::String("https://www.rentalcover.com/pds/AU/RC001.pdf".into()))
+        Some(UrlOrFalse::String(
+            "https://www.rentalcover.com/pds/AU/RC001.pdf".into()
+        ))
     );
 
     let nulls = by_name(all, "update_insurance.quirks-nulls.json");
     assert!(nulls.expired.unwrap().get(), "1 is true");
     assert!(nulls.disclaimer.is_none());
-    assert_eq!(nulls.policy.unwrap().modify_url, Some(UrlOrFalse::Boolean(false)));
+    assert_eq!(
+        nulls.policy.unwrap().modify_url,
+        Some(UrlOrFalse::Boolean(false))
+    );
 }
 
 #[test]
 fn insly_update_policy_responses() {
-    use insly::types::{Covers, CoversByLine, CoversByName, KnownPaymentIntentStatus, PaymentIntentStatus};
+    use insly::types::{
+        Covers, CoversByLine, CoversByName, KnownPaymentIntentStatus, PaymentIntentStatus,
+    };
     let all = responses::<insly::types::UpdatePolicyResponse>("insly", "update_policy");
     assert_eq!(all.len(), 3);
     let documented = by_name(all.clone(), "update_policy.response.json");
@@ -111,29 +150,65 @@ fn insly_update_policy_responses() {
     let response = documented.response.unwrap();
     assert_eq!(response.mta_payable.as_ref().unwrap().as_str(), "107.12");
     assert_eq!(response.ipt_percent.as_ref().unwrap().as_str(), "12.0000");
-    assert!(!response.charge.as_ref().unwrap().refund.as_ref().unwrap().get());
-    let Some(Covers::Object(covers)) = &response.covers else { panic!("covers map") };
-    let CoversByLine::Object(lines) = &covers["10985880"] else { panic!("lines map") };
-    let CoversByName::Object(named) = &lines["combined"] else { panic!("names map") };
-    assert_eq!(named["Personal Possessions"].premium_raw.as_ref().unwrap().as_str(), "106.92");
+    assert!(!response
+        .charge
+        .as_ref()
+        .unwrap()
+        .refund
+        .as_ref()
+        .unwrap()
+        .get());
+    let Some(Covers::Object(covers)) = &response.covers else {
+        panic!("covers map")
+    };
+    let CoversByLine::Object(lines) = &covers["10985880"] else {
+        panic!("lines map")
+    };
+    let CoversByName::Object(named) = &lines["combined"] else {
+        panic!("names map")
+    };
+    assert_eq!(
+        named["Personal Possessions"]
+            .premium_raw
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "106.92"
+    );
     let intent = response.payment_intent.unwrap();
     assert_eq!(
         intent.status,
-        Some(PaymentIntentStatus::KnownPaymentIntentStatus(KnownPaymentIntentStatus::RequiresSource))
+        Some(PaymentIntentStatus::KnownPaymentIntentStatus(
+            KnownPaymentIntentStatus::RequiresSource
+        ))
     );
     assert_eq!(intent.amount.unwrap().as_i64(), Some(10712));
 
     let quirks = by_name(all.clone(), "update_policy.quirks.json");
-    assert_eq!(quirks.status.as_ref().unwrap().as_i64(), Some(1), "1 and \"1\" are the same status");
+    assert_eq!(
+        quirks.status.as_ref().unwrap().as_i64(),
+        Some(1),
+        "1 and \"1\" are the same status"
+    );
     let response = quirks.response.unwrap();
-    assert_eq!(response.mta_payable.as_ref().unwrap().as_f64(), Some(-42.17), "a refund is negative");
+    assert_eq!(
+        response.mta_payable.as_ref().unwrap().as_f64(),
+        Some(-42.17),
+        "a refund is negative"
+    );
     assert!(response.charge.unwrap().refund.unwrap().get());
     assert!(!response.declined.unwrap().get());
     assert!(matches!(response.covers, Some(Covers::EmptyArray(ref a)) if a.is_empty()));
     let intent = response.payment_intent.unwrap();
-    assert_eq!(intent.status, Some(PaymentIntentStatus::String("requires_review".into())));
+    assert_eq!(
+        intent.status,
+        Some(PaymentIntentStatus::String("requires_review".into()))
+    );
     assert!(intent.allowed_source_types.is_none());
-    assert_eq!(response.extra["underwriter_notes"], "refund after excess change");
+    assert_eq!(
+        response.extra["underwriter_notes"],
+        "refund after excess change"
+    );
 
     let nulls = by_name(all, "update_policy.quirks-nulls.json");
     let response = nulls.response.unwrap();
@@ -151,7 +226,10 @@ fn ecurring_update_customer_responses() {
     assert_eq!(attributes.gender, Some(OpenGender::Gender(Gender::F)));
     assert_eq!(attributes.street.as_deref(), Some("Payment lane"));
     assert!(attributes.middle_name.is_none());
-    assert_eq!(attributes.created_at.unwrap().parsed().unwrap().timestamp(), 1_517_480_469);
+    assert_eq!(
+        attributes.created_at.unwrap().parsed().unwrap().timestamp(),
+        1_517_480_469
+    );
 
     let quirks = by_name(all, "update_customer.quirks.json");
     assert_eq!(quirks.extra["meta"]["request_id"], "b8f3");
@@ -159,7 +237,10 @@ fn ecurring_update_customer_responses() {
     let attributes = data.attributes.unwrap();
     assert_eq!(attributes.gender, Some(OpenGender::String("x".into())));
     assert_eq!(attributes.language, Some(OpenLanguage::String("es".into())));
-    assert_eq!(attributes.payment_method, Some(PaymentMethod::String("ideal".into())));
+    assert_eq!(
+        attributes.payment_method,
+        Some(PaymentMethod::String("ideal".into()))
+    );
     assert!(!attributes.archived.unwrap().get());
     assert_eq!(attributes.extra["loyalty_tier"], "gold");
     let relationships = data.relationships;
@@ -169,26 +250,52 @@ fn ecurring_update_customer_responses() {
 
 #[test]
 fn rocketkor_update_individual_customer_responses() {
-    use rocketkor::types::{CustomerStatus, KnownCustomerStatus, MetadataOut, OpenAddressType, OpenPhoneType};
-    let all = responses::<rocketkor::types::IndividualCustomer>("rocketkor", "update_individual_customer");
+    use rocketkor::types::{
+        CustomerStatus, KnownCustomerStatus, MetadataOut, OpenAddressType, OpenPhoneType,
+    };
+    let all = responses::<rocketkor::types::IndividualCustomer>(
+        "rocketkor",
+        "update_individual_customer",
+    );
     assert_eq!(all.len(), 3);
     let documented = by_name(all.clone(), "update_individual_customer.response.json");
-    assert_eq!(documented.status, Some(CustomerStatus::KnownCustomerStatus(KnownCustomerStatus::Active)));
+    assert_eq!(
+        documented.status,
+        Some(CustomerStatus::KnownCustomerStatus(
+            KnownCustomerStatus::Active
+        ))
+    );
     let addresses = documented.addresses.unwrap();
     assert_eq!(addresses.len(), 2);
-    assert_eq!(addresses[1].name.as_ref().unwrap().first_name.as_deref(), Some("Sarah"));
+    assert_eq!(
+        addresses[1].name.as_ref().unwrap().first_name.as_deref(),
+        Some("Sarah")
+    );
     assert!(addresses.iter().all(|a| a.primary.as_ref().unwrap().get()));
     assert_eq!(
-        documented.primary_phone_number.unwrap().extension.as_deref(),
+        documented
+            .primary_phone_number
+            .unwrap()
+            .extension
+            .as_deref(),
         Some("31")
     );
 
     let quirks = by_name(all.clone(), "update_individual_customer.quirks.json");
-    assert_eq!(quirks.status, Some(CustomerStatus::String("PENDING_KYC".into())));
+    assert_eq!(
+        quirks.status,
+        Some(CustomerStatus::String("PENDING_KYC".into()))
+    );
     assert!(matches!(quirks.metadata, Some(MetadataOut::Array(ref a)) if a.is_empty()));
     let addresses = quirks.addresses.unwrap();
-    assert_eq!(addresses[0].type_, Some(OpenAddressType::String("BILLING".into())));
-    assert!(addresses[0].primary.as_ref().unwrap().get(), "\"true\" is true");
+    assert_eq!(
+        addresses[0].type_,
+        Some(OpenAddressType::String("BILLING".into()))
+    );
+    assert!(
+        addresses[0].primary.as_ref().unwrap().get(),
+        "\"true\" is true"
+    );
     let phone = quirks.primary_phone_number.unwrap();
     assert_eq!(phone.type_, Some(OpenPhoneType::String("FAX".into())));
     assert!(!phone.verified.unwrap().get());
@@ -209,13 +316,20 @@ fn documented_requests_round_trip() {
     // The page's example leaves out QuoteOnly although the page marks it required; a
     // request without it does not decode, and one with it round-trips.
     let mut insurance = fixture("rentalcover", "update_insurance.request.json");
-    assert!(serde_json::from_value::<rentalcover::types::UpdateInsuranceRequest>(insurance.clone()).is_err());
+    assert!(
+        serde_json::from_value::<rentalcover::types::UpdateInsuranceRequest>(insurance.clone())
+            .is_err()
+    );
     insurance["QuoteOnly"] = Value::from(1);
     let decoded = assert_round_trip::<rentalcover::types::UpdateInsuranceRequest>(
         "rentalcover/update_insurance.request.json + QuoteOnly",
         &insurance,
     );
-    assert!(decoded.extra.is_empty(), "every documented member is a typed field: {:?}", decoded.extra);
+    assert!(
+        decoded.extra.is_empty(),
+        "every documented member is a typed field: {:?}",
+        decoded.extra
+    );
     assert_round_trip::<insly::types::UpdatePolicyRequest>(
         "insly/update_policy.request.json",
         &fixture("insly", "update_policy.request.json"),
@@ -233,7 +347,11 @@ fn documented_requests_round_trip() {
 /// The examples embedded in the specs (published for other languages) decode too.
 #[test]
 fn spec_examples_decode() {
-    fn check<T: serde::de::DeserializeOwned + serde::Serialize>(provider: &str, operation_id: &str, status: &str) -> usize {
+    fn check<T: serde::de::DeserializeOwned + serde::Serialize>(
+        provider: &str,
+        operation_id: &str,
+        status: &str,
+    ) -> usize {
         let spec = common::spec(provider);
         let (_, _, op) = common::operation(&spec, operation_id);
         let content = if status == "request" {
@@ -244,20 +362,44 @@ fn spec_examples_decode() {
         let media = content.as_object().unwrap().values().next().unwrap();
         let examples = media["examples"].as_object().unwrap();
         for (name, example) in examples {
-            assert_round_trip::<T>(&format!("{provider} {operation_id} {status} example {name}"), &example["value"]);
+            assert_round_trip::<T>(
+                &format!("{provider} {operation_id} {status} example {name}"),
+                &example["value"],
+            );
         }
         examples.len()
     }
     let mut n = 0;
-    n += check::<rentalcover::types::UpdateCustomerRequest>("rentalcover", "updateCustomer", "request");
-    n += check::<rentalcover::types::UpdateCustomerResponse>("rentalcover", "updateCustomer", "200");
-    n += check::<rentalcover::types::UpdateInsuranceRequest>("rentalcover", "updateInsurance", "request");
-    n += check::<rentalcover::types::UpdateInsuranceResponse>("rentalcover", "updateInsurance", "200");
+    n += check::<rentalcover::types::UpdateCustomerRequest>(
+        "rentalcover",
+        "updateCustomer",
+        "request",
+    );
+    n +=
+        check::<rentalcover::types::UpdateCustomerResponse>("rentalcover", "updateCustomer", "200");
+    n += check::<rentalcover::types::UpdateInsuranceRequest>(
+        "rentalcover",
+        "updateInsurance",
+        "request",
+    );
+    n += check::<rentalcover::types::UpdateInsuranceResponse>(
+        "rentalcover",
+        "updateInsurance",
+        "200",
+    );
     n += check::<insly::types::UpdatePolicyRequest>("insly", "updatePolicy", "request");
     n += check::<insly::types::UpdatePolicyResponse>("insly", "updatePolicy", "200");
     n += check::<ecurring::types::CustomerUpdateDocument>("ecurring", "updateCustomer", "request");
     n += check::<ecurring::types::CustomerDocument>("ecurring", "updateCustomer", "200");
-    n += check::<rocketkor::types::UpdateIndividualCustomerRequest>("rocketkor", "updateIndividualCustomer", "request");
-    n += check::<rocketkor::types::IndividualCustomer>("rocketkor", "updateIndividualCustomer", "200");
+    n += check::<rocketkor::types::UpdateIndividualCustomerRequest>(
+        "rocketkor",
+        "updateIndividualCustomer",
+        "request",
+    );
+    n += check::<rocketkor::types::IndividualCustomer>(
+        "rocketkor",
+        "updateIndividualCustomer",
+        "200",
+    );
     assert_eq!(n, 12);
 }

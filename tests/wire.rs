@@ -12,7 +12,10 @@ fn assert_common(req: &Captured, media_type: &str) {
     assert_eq!(req.query(), None, "no query string is documented");
     assert_eq!(req.header("content-type"), Some(media_type));
     assert_eq!(req.header("accept"), Some(media_type));
-    assert!(req.header("api-version").is_none(), "progenitor's api-version header is stripped");
+    assert!(
+        req.header("api-version").is_none(),
+        "progenitor's api-version header is stripped"
+    );
     let agent = req.header("user-agent").unwrap();
     assert!(agent.starts_with("partner-bindings/"), "{agent}");
 }
@@ -20,11 +23,19 @@ fn assert_common(req: &Captured, media_type: &str) {
 #[tokio::test]
 async fn rentalcover_update_customer_wire() {
     let body = fixture("rentalcover", "update_customer.request.json");
-    let (base, server) = serve_once(200, "application/json", fixture_text("rentalcover", "update_customer.response.json")).await;
+    let (base, server) = serve_once(
+        200,
+        "application/json",
+        fixture_text("rentalcover", "update_customer.response.json"),
+    )
+    .await;
     let client = rentalcover::connect(&base, "rc-test-key-0001").unwrap();
     let response = client
         .update_customer()
-        .body(serde_json::from_value::<rentalcover::types::UpdateCustomerRequest>(body.clone()).unwrap())
+        .body(
+            serde_json::from_value::<rentalcover::types::UpdateCustomerRequest>(body.clone())
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -34,7 +45,11 @@ async fn rentalcover_update_customer_wire() {
     assert_common(&req, "application/json");
     assert_eq!(req.header("X_API_KEY"), Some("rc-test-key-0001"));
     assert!(req.header("authorization").is_none());
-    assert_eq!(req.json(), body, "every documented member goes out as written");
+    assert_eq!(
+        req.json(),
+        body,
+        "every documented member goes out as written"
+    );
     let customer = response.into_inner().customer.unwrap();
     assert_eq!(customer.email.as_deref(), Some("john.doe@example.net"));
 }
@@ -42,7 +57,12 @@ async fn rentalcover_update_customer_wire() {
 #[tokio::test]
 async fn rentalcover_update_insurance_wire() {
     use rentalcover::types::UpdateInsuranceRequest;
-    let (base, server) = serve_once(200, "application/json", fixture_text("rentalcover", "update_insurance.response.json")).await;
+    let (base, server) = serve_once(
+        200,
+        "application/json",
+        fixture_text("rentalcover", "update_insurance.response.json"),
+    )
+    .await;
     let client = rentalcover::connect(&base, "rc-test-key-0001").unwrap();
     let mut request: UpdateInsuranceRequest = serde_json::from_value(json!({
         "QuoteOnly": 1,
@@ -57,7 +77,12 @@ async fn rentalcover_update_insurance_wire() {
         "VehicleOffroad4x4": true,
     }))
     .unwrap();
-    request.vehicle_pickup_time = Some("2015-04-22T09:30:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap().into());
+    request.vehicle_pickup_time = Some(
+        "2015-04-22T09:30:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+            .into(),
+    );
     request.vehicle_std_liability_low = Some(1000.0);
     // The partner-defined field the page leaves unnamed travels as an extra top-level member.
     request.extra.insert(
@@ -89,7 +114,10 @@ async fn rentalcover_update_insurance_wire() {
             r#""PartnerData":{"esim":{"esim_eligible":true},"securitytoken":"39456fdhUIHIUH"}}"#
         )
     );
-    assert_eq!(response.into_inner().reference.as_deref(), Some("AB12-345C-INS"));
+    assert_eq!(
+        response.into_inner().reference.as_deref(),
+        Some("AB12-345C-INS")
+    );
 }
 
 #[tokio::test]
@@ -99,9 +127,17 @@ async fn rentalcover_constrained_fields_reject_bad_values_before_sending() {
     assert!(QuoteOnly::try_from(2).is_err());
     assert!(QuoteOnly::try_from(0).is_ok());
     assert!("car,motorhome".parse::<VehicleTypes>().is_ok());
-    assert!("car, motorhome".parse::<VehicleTypes>().is_err(), "no spaces");
-    assert!("car,spaceship".parse::<VehicleTypes>().is_err(), "unknown code");
-    assert!("2015-04-22".parse::<rentalcover::types::DateTimeText>().is_err());
+    assert!(
+        "car, motorhome".parse::<VehicleTypes>().is_err(),
+        "no spaces"
+    );
+    assert!(
+        "car,spaceship".parse::<VehicleTypes>().is_err(),
+        "unknown code"
+    );
+    assert!("2015-04-22"
+        .parse::<rentalcover::types::DateTimeText>()
+        .is_err());
     assert!("AUS".parse::<rentalcover::types::CountryCode>().is_err());
     // A bad path parameter fails in the client: nothing reaches the network (the address
     // below is a closed port, so a send would fail differently).
@@ -113,7 +149,10 @@ async fn rentalcover_constrained_fields_reject_bad_values_before_sending() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, progenitor_client::Error::InvalidRequest(_)), "{err:?}");
+    assert!(
+        matches!(err, progenitor_client::Error::InvalidRequest(_)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -126,7 +165,10 @@ async fn rentalcover_error_shapes_decode() {
         let client = rentalcover::connect(&base, "k").unwrap();
         let err = client
             .update_customer()
-            .body_map(|b| b.agent_reference("LIUI-HQS7-INS").email("john.doe@example.com"))
+            .body_map(|b| {
+                b.agent_reference("LIUI-HQS7-INS")
+                    .email("john.doe@example.com")
+            })
             .send()
             .await
             .unwrap_err();
@@ -142,7 +184,12 @@ async fn rentalcover_error_shapes_decode() {
 #[tokio::test]
 async fn insly_update_policy_wire() {
     let body = fixture("insly", "update_policy.request.json");
-    let (base, server) = serve_once(200, "application/json", fixture_text("insly", "update_policy.response.json")).await;
+    let (base, server) = serve_once(
+        200,
+        "application/json",
+        fixture_text("insly", "update_policy.response.json"),
+    )
+    .await;
     let client = insly::connect(&base, "insly-token-42").unwrap();
     let response = client
         .update_policy()
@@ -161,16 +208,27 @@ async fn insly_update_policy_wire() {
     assert_eq!(sent["policy_oid"], 10985815);
     assert_eq!(sent["birthdate"], "10/12/1988");
     assert_eq!(sent["effective_date"], "");
-    assert_eq!(sent["products"], json!({"combined": ["personal_possessions", "core"]}));
+    assert_eq!(
+        sent["products"],
+        json!({"combined": ["personal_possessions", "core"]})
+    );
     let adjustment = response.into_inner().response.unwrap();
     assert_eq!(adjustment.policy_no.as_deref(), Some("OCC073009A"));
-    assert!("1988-12-10".parse::<insly::types::UkDate>().is_err(), "dates are DD/MM/YYYY");
+    assert!(
+        "1988-12-10".parse::<insly::types::UkDate>().is_err(),
+        "dates are DD/MM/YYYY"
+    );
 }
 
 #[tokio::test]
 async fn ecurring_update_customer_wire() {
     let body = fixture("ecurring", "update_customer.request.json");
-    let (base, server) = serve_once(200, "application/vnd.api+json", fixture_text("ecurring", "update_customer.response.json")).await;
+    let (base, server) = serve_once(
+        200,
+        "application/vnd.api+json",
+        fixture_text("ecurring", "update_customer.response.json"),
+    )
+    .await;
     let client = ecurring::connect(&base, "ec-key-7").unwrap();
     let response = client
         .update_customer()
@@ -183,7 +241,11 @@ async fn ecurring_update_customer_wire() {
     assert_eq!(req.method, "PATCH");
     assert_eq!(req.path(), "/customers/1");
     assert_common(&req, "application/vnd.api+json");
-    assert_eq!(req.header("x-authorization"), Some("ec-key-7"), "the key as is, no scheme");
+    assert_eq!(
+        req.header("x-authorization"),
+        Some("ec-key-7"),
+        "the key as is, no scheme"
+    );
     assert!(req.header("authorization").is_none());
     // Only the attributes that change are on the wire.
     assert_eq!(
@@ -203,24 +265,43 @@ async fn ecurring_json_api_errors_decode() {
     let client = ecurring::connect(&base, "k").unwrap();
     let doc: ecurring::types::CustomerUpdateDocument =
         serde_json::from_value(json!({"data": {"type": "customer", "id": "1", "attributes": {"iban": "NL91ABNA0417164300"}}})).unwrap();
-    let err = client.update_customer().id("1").body(doc).send().await.unwrap_err();
+    let err = client
+        .update_customer()
+        .id("1")
+        .body(doc)
+        .send()
+        .await
+        .unwrap_err();
     server.await.unwrap();
-    let progenitor_client::Error::ErrorResponse(response) = err else { panic!("{err:?}") };
+    let progenitor_client::Error::ErrorResponse(response) = err else {
+        panic!("{err:?}")
+    };
     assert_eq!(response.status(), 422);
     let errors = response.into_inner().errors;
-    assert_eq!(errors[0].source.as_ref().unwrap().pointer.as_deref(), Some("/data/attributes/bank_holder"));
+    assert_eq!(
+        errors[0].source.as_ref().unwrap().pointer.as_deref(),
+        Some("/data/attributes/bank_holder")
+    );
 }
 
 #[tokio::test]
 async fn rocketkor_update_individual_customer_wire() {
     let id = "0e01f271-80b1-4724-b5dc-6959c7cd88dc";
     let body = fixture("rocketkor", "update_individual_customer.request.json");
-    let (base, server) = serve_once(200, "application/json", fixture_text("rocketkor", "update_individual_customer.response.json")).await;
+    let (base, server) = serve_once(
+        200,
+        "application/json",
+        fixture_text("rocketkor", "update_individual_customer.response.json"),
+    )
+    .await;
     let client = rocketkor::connect(&base, "rk-access-token").unwrap();
     let response = client
         .update_individual_customer()
         .customer_id(id.parse::<uuid::Uuid>().unwrap())
-        .body(serde_json::from_value::<rocketkor::types::UpdateIndividualCustomerRequest>(body).unwrap())
+        .body(
+            serde_json::from_value::<rocketkor::types::UpdateIndividualCustomerRequest>(body)
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -229,22 +310,31 @@ async fn rocketkor_update_individual_customer_wire() {
     assert_eq!(req.path(), format!("/v1/customers/{id}"));
     assert_common(&req, "application/json");
     assert_eq!(req.header("authorization"), Some("Bearer rk-access-token"));
-    assert_eq!(std::str::from_utf8(&req.body).unwrap(), r#"{"primaryPhoneNumber":{"extension":"31"}}"#);
+    assert_eq!(
+        std::str::from_utf8(&req.body).unwrap(),
+        r#"{"primaryPhoneNumber":{"extension":"31"}}"#
+    );
     assert_eq!(response.into_inner().id.as_deref(), Some(id));
 }
 
 #[tokio::test]
 async fn rocketkor_shipping_address_wire() {
-    let (base, server) = serve_once(200, "application/json", fixture_text("rocketkor", "update_individual_customer.response.json")).await;
+    let (base, server) = serve_once(
+        200,
+        "application/json",
+        fixture_text("rocketkor", "update_individual_customer.response.json"),
+    )
+    .await;
     let client = rocketkor::connect(&base, "t").unwrap();
-    let request: rocketkor::types::UpdateIndividualCustomerRequest = serde_json::from_value(json!({
-        "addresses": [{"type": "SHIPPING", "name": {"firstName": "Sarah", "lastName": "Green"},
-            "streetLine1": "200 Queen St", "cityName": "New York", "stateCode": "NY",
-            "countryCode": "USA", "zipCode": "10001", "primary": true}],
-        "metadata": {"customerRefId": "200000777"},
-        "socialId": "123-45-6789", "socialIdCountryCode": "USA"
-    }))
-    .unwrap();
+    let request: rocketkor::types::UpdateIndividualCustomerRequest =
+        serde_json::from_value(json!({
+            "addresses": [{"type": "SHIPPING", "name": {"firstName": "Sarah", "lastName": "Green"},
+                "streetLine1": "200 Queen St", "cityName": "New York", "stateCode": "NY",
+                "countryCode": "USA", "zipCode": "10001", "primary": true}],
+            "metadata": {"customerRefId": "200000777"},
+            "socialId": "123-45-6789", "socialIdCountryCode": "USA"
+        }))
+        .unwrap();
     client
         .update_individual_customer()
         .customer_id(uuid::Uuid::nil())
@@ -253,15 +343,26 @@ async fn rocketkor_shipping_address_wire() {
         .await
         .unwrap();
     let sent: Value = server.await.unwrap().json();
-    assert_eq!(sent["addresses"][0]["name"], json!({"firstName": "Sarah", "lastName": "Green"}));
+    assert_eq!(
+        sent["addresses"][0]["name"],
+        json!({"firstName": "Sarah", "lastName": "Green"})
+    );
     assert_eq!(sent["addresses"][0]["primary"], true);
     assert_eq!(sent["metadata"], json!({"customerRefId": "200000777"}));
     // Constraints from the page are enforced by the generated types.
-    assert!(serde_json::from_value::<rocketkor::types::MetadataValue>(json!("x".repeat(1025))).is_err(), "values up to 1024");
-    assert!(serde_json::from_value::<rocketkor::types::MetadataValue>(json!("x".repeat(1024))).is_ok());
+    assert!(
+        serde_json::from_value::<rocketkor::types::MetadataValue>(json!("x".repeat(1025))).is_err(),
+        "values up to 1024"
+    );
+    assert!(
+        serde_json::from_value::<rocketkor::types::MetadataValue>(json!("x".repeat(1024))).is_ok()
+    );
     // typify does not enforce maxProperties (at most 5 pairs): the facade's validation must.
     assert!("US".parse::<rocketkor::types::CountryCode3>().is_err());
-    assert!(serde_json::from_value::<rocketkor::types::AddressInput>(json!({"type": "HOME", "streetLine1": "x", "zipCode": "1"})).is_err());
+    assert!(serde_json::from_value::<rocketkor::types::AddressInput>(
+        json!({"type": "HOME", "streetLine1": "x", "zipCode": "1"})
+    )
+    .is_err());
 }
 
 #[test]
@@ -269,5 +370,8 @@ fn a_credential_that_cannot_be_a_header_is_refused_without_echo() {
     let err = rentalcover::connect("http://127.0.0.1:9", "bad\nkey-SECRET").unwrap_err();
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("SECRET"), "{shown}");
-    assert!(matches!(err, partner_bindings::transport::ConnectError::InvalidCredential));
+    assert!(matches!(
+        err,
+        partner_bindings::transport::ConnectError::InvalidCredential
+    ));
 }
