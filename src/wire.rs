@@ -47,9 +47,12 @@ impl FlexNumber {
     /// The value as `i64`, if it is a whole number (`"14"`, `14`, `"14.00"`).
     pub fn as_i64(&self) -> Option<i64> {
         match self {
-            FlexNumber::Number(n) => n
-                .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+            // `as` would saturate out-of-range floats, so only whole floats inside i64 convert.
+            FlexNumber::Number(n) if n.is_f64() => n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && (i64::MIN as f64..i64::MAX as f64).contains(f))
+                .map(|f| f as i64),
+            FlexNumber::Number(n) => n.as_i64(),
             FlexNumber::Text(s) => {
                 let s = s.trim();
                 s.parse().ok().or_else(|| {
