@@ -87,21 +87,34 @@ pub(crate) fn prepare(request: &mut reqwest::Request, media_type: &'static str) 
     }
 }
 
-/// Implements `ClientHooks` for a provider's generated `Client` so every request passes
-/// through [`prepare`] with that provider's media type. One line per provider module keeps
-/// the four modules the same shape.
-macro_rules! wire_hooks {
-    ($media_type:expr) => {
+/// The part every provider module shares: `connect`, which builds the generated `Client`
+/// with the provider's auth ([`http_client`]), and `ClientHooks` so every request passes
+/// through [`prepare`] with the provider's media type. Expects `AUTH` and `MEDIA_TYPE`
+/// consts in the calling module.
+macro_rules! provider_client {
+    () => {
+        /// A client for `base_url` that sends `credential` on every request, as the
+        /// provider expects (see [`AUTH`]).
+        pub fn connect(
+            base_url: &str,
+            credential: &str,
+        ) -> Result<Client, $crate::transport::ConnectError> {
+            Ok(Client::new_with_client(
+                base_url,
+                $crate::transport::http_client(AUTH, credential)?,
+            ))
+        }
+
         impl progenitor_client::ClientHooks for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
                 _info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
-                $crate::transport::prepare(request, $media_type);
+                $crate::transport::prepare(request, MEDIA_TYPE);
                 Ok(())
             }
         }
     };
 }
-pub(crate) use wire_hooks;
+pub(crate) use provider_client;

@@ -15,7 +15,7 @@
 mod generated;
 pub use generated::*;
 
-use crate::transport::{self, Auth, ConnectError};
+use crate::transport::{self, Auth};
 
 /// How the provider expects its credential.
 pub const AUTH: Auth = Auth::Header("x-authorization");
@@ -25,12 +25,4 @@ pub const MEDIA_TYPE: &str = "application/vnd.api+json";
 /// The eCurring API server.
 pub const DEFAULT_URL: &str = "https://api.ecurring.com";
 
-/// A client for `base_url` that sends `api_key` on every request, as the provider expects.
-pub fn connect(base_url: &str, api_key: &str) -> Result<Client, ConnectError> {
-    Ok(Client::new_with_client(
-        base_url,
-        transport::http_client(AUTH, api_key)?,
-    ))
-}
-
-transport::wire_hooks!(MEDIA_TYPE);
+transport::provider_client!();

@@ -15,7 +15,7 @@
 mod generated;
 pub use generated::*;
 
-use crate::transport::{self, Auth, ConnectError};
+use crate::transport::{self, Auth};
 
 /// How the provider expects its credential.
 pub const AUTH: Auth = Auth::Bearer;
@@ -27,12 +27,4 @@ pub fn tenant_url(tenant: &str) -> String {
     format!("https://{tenant}.insly.com")
 }
 
-/// A client for `base_url` that sends `api_token` on every request, as the provider expects.
-pub fn connect(base_url: &str, api_token: &str) -> Result<Client, ConnectError> {
-    Ok(Client::new_with_client(
-        base_url,
-        transport::http_client(AUTH, api_token)?,
-    ))
-}
-
-transport::wire_hooks!(MEDIA_TYPE);
+transport::provider_client!();

@@ -16,7 +16,7 @@
 mod generated;
 pub use generated::*;
 
-use crate::transport::{self, Auth, ConnectError};
+use crate::transport::{self, Auth};
 
 /// How the provider expects its credential.
 pub const AUTH: Auth = Auth::Header("x_api_key");
@@ -28,12 +28,4 @@ pub const STAGING_URL: &str = "https://api-staging.rentalcover.com";
 /// Production server (real charges; its own key).
 pub const PRODUCTION_URL: &str = "https://api.rentalcover.com";
 
-/// A client for `base_url` that sends `api_key` on every request, as the provider expects.
-pub fn connect(base_url: &str, api_key: &str) -> Result<Client, ConnectError> {
-    Ok(Client::new_with_client(
-        base_url,
-        transport::http_client(AUTH, api_key)?,
-    ))
-}
-
-transport::wire_hooks!(MEDIA_TYPE);
+transport::provider_client!();
