@@ -77,13 +77,12 @@ pub(crate) fn http_client(auth: Auth, credential: &str) -> Result<reqwest::Clien
 /// header (no provider documents it) and sets the provider's real media type, which
 /// build.rs had to generate as `application/json`.
 pub(crate) fn prepare(request: &mut reqwest::Request, media_type: &'static str) {
+    let has_body = request.body().is_some();
     let headers = request.headers_mut();
     headers.remove("api-version");
     headers.insert(ACCEPT, HeaderValue::from_static(media_type));
-    if request.body().is_some() {
-        request
-            .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+    if has_body {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
     }
 }
 
