@@ -41,6 +41,7 @@ fn generate(spec_path: &str) -> String {
     // YAML is a superset of JSON, so this reads either form.
     let mut value: serde_json::Value =
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{spec_path} is not YAML: {e}"));
+    let patch_fields = partial_update_fields(&value);
     map_media_types(&mut value);
     let spec: openapiv3::OpenAPI = serde_json::from_value(value)
         .unwrap_or_else(|e| panic!("{spec_path} is not an OpenAPI 3.0 document: {e}"));
@@ -48,8 +49,21 @@ fn generate(spec_path: &str) -> String {
     let tokens = generator
         .generate_tokens(&spec)
         .unwrap_or_else(|e| panic!("progenitor failed on {spec_path}: {e}"));
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .unwrap_or_else(|e| panic!("generated code for {spec_path} does not parse: {e}"));
+    for (type_name, field) in &patch_fields {
+        let mut rewrite = TriState {
+            type_name,
+            field,
+            in_scope: false,
+            hits: 0,
+        };
+        syn::visit_mut::visit_file_mut(&mut rewrite, &mut file);
+        assert!(
+            rewrite.hits >= 3,
+            "{spec_path}: tri-state field {type_name}.{field} not found in generated code"
+        );
+    }
     prettyplease::unparse(&file)
 }
 
@@ -75,6 +89,15 @@ fn settings() -> GenerationSettings {
             "crate::wire::FlexBool",
             std::iter::empty::<TypeImpl>(),
         )
+        // The generated Client carries the facade's per-call state (auth, timeouts, retry
+        // table, the raw last response) so its hooks can do the transport work.
+        .with_inner_type(
+            "crate::transport::Call"
+                .parse::<proc_macro2::TokenStream>()
+                .expect("a type path"),
+        )
+        // Secrets about a customer must never reach Debug output or logs.
+        .with_replacement("Sensitive", "crate::Secret", std::iter::empty::<TypeImpl>())
         // typify's DateTime<Utc> rewrites "+01:00" to "Z"; keep the server's text and send Atom "+00:00".
         .with_replacement(
             "Timestamp",
@@ -97,5 +120,123 @@ fn map_media_types(value: &mut serde_json::Value) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(map_media_types),
         _ => {}
+    }
+}
+
+/// The members of partial-update request objects (`x-partial-update: true`) that may be
+/// cleared (`nullable: true`, not required), as (Rust type name, Rust field name). typify
+/// makes them `Option<T>`, which cannot tell "keep" (absent) from "clear" (`null`).
+fn partial_update_fields(spec: &serde_json::Value) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let Some(schemas) = spec
+        .pointer("/components/schemas")
+        .and_then(|s| s.as_object())
+    else {
+        return fields;
+    };
+    for (name, schema) in schemas {
+        if schema.get("x-partial-update") != Some(&serde_json::Value::Bool(true)) {
+            continue;
+        }
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        for (prop, prop_schema) in schema["properties"].as_object().into_iter().flatten() {
+            if prop_schema.get("nullable") == Some(&serde_json::Value::Bool(true))
+                && !required.contains(&prop.as_str())
+            {
+                fields.push((name.clone(), snake_case(prop)));
+            }
+        }
+    }
+    fields
+}
+
+/// typify's field naming for the members we touch (camelCase or snake_case in the spec).
+fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Turns one generated member `Option<T>` into `crate::wire::Patch<T>` (keep / clear / set)
+/// everywhere it appears: the struct field and its serde attribute, the builder's field and
+/// the builder's setter. Everything else generated for the type is left as is.
+struct TriState<'a> {
+    type_name: &'a str,
+    field: &'a str,
+    in_scope: bool,
+    hits: usize,
+}
+
+impl syn::visit_mut::VisitMut for TriState<'_> {
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        if item.ident != self.type_name {
+            return;
+        }
+        for field in item.fields.iter_mut() {
+            if field.ident.as_ref().is_some_and(|i| i == self.field) {
+                self.in_scope = true;
+                self.visit_type_mut(&mut field.ty);
+                self.in_scope = false;
+                for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
+                    let text = quote::ToTokens::to_token_stream(attr)
+                        .to_string()
+                        .replace(
+                            "\"::std::option::Option::is_none\"",
+                            "\"crate::wire::Patch::is_keep\", default",
+                        );
+                    let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, &text)
+                        .expect("rewritten serde attribute parses");
+                    *attr = parsed.into_iter().next().expect("one attribute");
+                }
+            }
+        }
+    }
+
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let is_builder_impl = item.trait_.is_none()
+            && matches!(&*item.self_ty, syn::Type::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == self.type_name));
+        if !is_builder_impl {
+            return;
+        }
+        for impl_item in item.items.iter_mut() {
+            if let syn::ImplItem::Fn(method) = impl_item {
+                if method.sig.ident == self.field {
+                    self.in_scope = true;
+                    syn::visit_mut::visit_signature_mut(self, &mut method.sig);
+                    self.in_scope = false;
+                }
+            }
+        }
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if self.in_scope {
+            if let syn::Type::Path(path) = ty {
+                if let Some(last) = path.path.segments.last() {
+                    if last.ident == "Option" {
+                        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                            let args = args.clone();
+                            *ty = syn::parse_quote!(crate::wire::Patch #args);
+                            self.hits += 1;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
     }
 }

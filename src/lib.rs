@@ -1,8 +1,16 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
+pub mod error;
+mod secret;
 pub mod transport;
+mod validate;
 pub mod wire;
+
+pub use error::Error;
+pub use secret::{Secret, REDACTED};
+pub use transport::{BuildError, RetryPolicy};
 
 #[cfg(feature = "ecurring")]
 pub mod ecurring;

@@ -1,35 +1,71 @@
-//! What every provider module needs to put its generated client on the wire: an HTTP
-//! client carrying the provider's auth header, and the request fix-ups the generator
-//! cannot express. The full facade (timeouts, retries, typed errors) builds on this.
+//! Everything between a generated client and the network, the same for every provider:
+//! the client builder (environment, credential, timeouts, retry policy), auth and media-type
+//! headers, and the retry loop with its per-operation safety table.
+//!
+//! The generated `Client` of each provider carries a [`Call`] as its inner value, and its
+//! `ClientHooks` run [`Call::prepare`] and [`Call::execute`]; so even the raw generated
+//! client (the escape hatch) sends auth, honours timeouts and never re-sends an unsafe call.
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use std::{
+    fmt,
+    marker::PhantomData,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
-/// Why a client could not be built.
+use reqwest::{
+    header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER},
+    StatusCode,
+};
+use tracing::Instrument;
+
+use crate::{error::Response, Secret};
+
+/// The user agent every request carries.
+pub const USER_AGENT: &str = concat!("partner-bindings/", env!("CARGO_PKG_VERSION"));
+
+/// Why a client could not be built. Never shows the credential.
 #[derive(Debug)]
-pub enum ConnectError {
+#[non_exhaustive]
+pub enum BuildError {
+    /// No credential was given and the environment variable is not set.
+    MissingCredential {
+        /// The variable that was read, e.g. `RENTALCOVER_API_KEY`.
+        env_var: &'static str,
+    },
+    /// This provider has no default server: give a base URL (or tenant).
+    MissingBaseUrl,
+    /// The base URL is not an absolute http(s) URL.
+    InvalidBaseUrl(String),
     /// The credential holds bytes an HTTP header cannot carry (e.g. a newline).
-    /// The value itself is never shown.
     InvalidCredential,
-    /// reqwest could not build the HTTP client (e.g. no TLS roots).
+    /// reqwest could not build the HTTP client.
     Http(reqwest::Error),
 }
 
-impl std::fmt::Display for ConnectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConnectError::InvalidCredential => {
+            BuildError::MissingCredential { env_var } => {
+                write!(f, "no credential given and {env_var} is not set")
+            }
+            BuildError::MissingBaseUrl => f.write_str("this provider needs a base URL"),
+            BuildError::InvalidBaseUrl(url) => {
+                write!(f, "base URL {url:?} is not an absolute http(s) URL")
+            }
+            BuildError::InvalidCredential => {
                 f.write_str("the credential cannot be sent in an HTTP header")
             }
-            ConnectError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+            BuildError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
 }
 
-impl std::error::Error for ConnectError {
+impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ConnectError::InvalidCredential => None,
-            ConnectError::Http(e) => Some(e),
+            BuildError::Http(e) => Some(e),
+            _ => None,
         }
     }
 }
@@ -37,7 +73,7 @@ impl std::error::Error for ConnectError {
 /// How a provider wants its credential sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
-    /// The raw credential in the named header.
+    /// The raw credential in the named header (lower case, as HTTP/2 sends it).
     Header(&'static str),
     /// `Authorization: Bearer <credential>`.
     Bearer,
@@ -46,72 +82,558 @@ pub enum Auth {
 impl Auth {
     /// The header name and value that carry `credential`, marked sensitive so that
     /// reqwest and hyper never print it.
-    pub fn header(self, credential: &str) -> Result<(HeaderName, HeaderValue), ConnectError> {
+    pub fn header(self, credential: &Secret) -> Result<(HeaderName, HeaderValue), BuildError> {
         let (name, value) = match self {
-            Auth::Header(name) => (HeaderName::from_static(name), credential.to_owned()),
+            Auth::Header(name) => (
+                HeaderName::from_static(name),
+                HeaderValue::from_str(credential.expose()),
+            ),
             Auth::Bearer => (
                 reqwest::header::AUTHORIZATION,
-                format!("Bearer {credential}"),
+                HeaderValue::from_str(&format!("Bearer {}", credential.expose())),
             ),
         };
-        let mut value =
-            HeaderValue::from_str(&value).map_err(|_| ConnectError::InvalidCredential)?;
+        let mut value = value.map_err(|_| BuildError::InvalidCredential)?;
         value.set_sensitive(true);
         Ok((name, value))
     }
 }
 
-/// A reqwest client (rustls) that sends `credential` the way `auth` says on every request.
-pub(crate) fn http_client(auth: Auth, credential: &str) -> Result<reqwest::Client, ConnectError> {
-    let (name, value) = auth.header(credential)?;
-    let mut headers = HeaderMap::new();
-    headers.insert(name, value);
-    reqwest::Client::builder()
-        .user_agent(concat!("partner-bindings/", env!("CARGO_PKG_VERSION")))
-        .default_headers(headers)
-        .build()
-        .map_err(ConnectError::Http)
+/// Whether an operation may be sent again once it may have reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Safety {
+    /// Sending it twice has the same effect as once.
+    Repeatable,
+    /// Must reach the server at most once; the reason is shown in errors and traces.
+    AtMostOnce(&'static str),
 }
 
-/// Runs in each generated client's `ClientHooks::pre`: drops progenitor's `api-version`
-/// header (no provider documents it) and sets the provider's real media type, which
-/// build.rs had to generate as `application/json`.
-pub(crate) fn prepare(request: &mut reqwest::Request, media_type: &'static str) {
-    let has_body = request.body().is_some();
-    let headers = request.headers_mut();
-    headers.remove("api-version");
-    headers.insert(ACCEPT, HeaderValue::from_static(media_type));
-    if has_body {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+/// What one provider module tells the transport about itself.
+pub trait Provider: 'static {
+    /// Short name used in traces and errors, e.g. `rentalcover`.
+    const NAME: &'static str;
+    /// How the credential is sent unless the builder says otherwise.
+    const AUTH: Auth;
+    /// Media type of bodies on the wire.
+    const MEDIA_TYPE: &'static str;
+    /// The environment variable read when no credential is given.
+    const CREDENTIAL_ENV: &'static str;
+    /// The server used when no base URL is given, if the provider has a safe default.
+    const DEFAULT_URL: Option<&'static str>;
+    /// The retry table: may `operation` (progenitor's snake_case id) with this JSON body
+    /// be sent again after it may have reached the server?
+    fn safety(operation: &str, body: Option<&[u8]>) -> Safety;
+}
+
+/// Exponential backoff with full jitter, as in the AWS architecture blog and aws-sdk-rust:
+/// before retry `n` wait a random time in `[0, min(max_delay, base_delay * 2^(n-1))]`, or
+/// what `Retry-After` says if the server said so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, including the first (1 disables retries). Default 3.
+    pub max_attempts: u32,
+    /// Default 0.5 s.
+    pub base_delay: Duration,
+    /// Longest backoff between attempts. Default 8 s.
+    pub max_delay: Duration,
+    /// A `Retry-After` longer than this is not waited for: the call fails with
+    /// [`crate::Error::RateLimited`] (or `Server`) so the caller can decide. Default 30 s.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+        }
     }
 }
 
-/// The part every provider module shares: `connect`, which builds the generated `Client`
-/// with the provider's auth ([`http_client`]), and `ClientHooks` so every request passes
-/// through [`prepare`] with the provider's media type. Expects `AUTH` and `MEDIA_TYPE`
-/// consts in the calling module.
+impl RetryPolicy {
+    /// Never retry anything.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let exp = self
+            .base_delay
+            .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)));
+        let ceiling = exp.min(self.max_delay);
+        ceiling.mul_f64(fastrand::f64())
+    }
+}
+
+/// Settings shared by every call of one client.
+pub(crate) struct Shared {
+    provider: &'static str,
+    media_type: &'static str,
+    auth: (HeaderName, HeaderValue),
+    timeout: Duration,
+    retry: RetryPolicy,
+    safety: fn(&str, Option<&[u8]>) -> Safety,
+}
+
+/// The last exchange of a call, read by the facade to build a typed error.
+#[derive(Default)]
+pub(crate) struct Record {
+    /// The operation (progenitor's snake_case id).
+    pub operation: &'static str,
+    /// Attempts made.
+    pub attempts: u32,
+    /// The table's verdict for this call.
+    pub safety: Option<Safety>,
+    /// The last complete response (status, headers, whole body).
+    pub response: Option<Response>,
+    /// The status of a response whose body could not be read to its end.
+    pub cut_short: Option<StatusCode>,
+}
+
+/// The inner value of every generated `Client`: shared settings plus this call's record.
+pub struct Call {
+    shared: Arc<Shared>,
+    record: Arc<Mutex<Record>>,
+}
+
+impl Clone for Call {
+    /// A clone shares the settings and starts with a record of its own.
+    fn clone(&self) -> Self {
+        Call {
+            shared: self.shared.clone(),
+            record: Arc::default(),
+        }
+    }
+}
+
+/// Where the facade reads a call's [`Record`] after the generated code has finished.
+pub(crate) struct RecordHandle(Arc<Mutex<Record>>);
+
+impl RecordHandle {
+    pub(crate) fn take(&self) -> Record {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("provider", &self.shared.provider)
+            .field("auth", &self.shared.auth.0)
+            .field("credential", &crate::secret::REDACTED)
+            .field("timeout", &self.shared.timeout)
+            .field("retry", &self.shared.retry)
+            .finish()
+    }
+}
+
+impl Call {
+    /// A handle on this value's record, to read after the call.
+    pub(crate) fn record_handle(&self) -> RecordHandle {
+        RecordHandle(self.record.clone())
+    }
+
+    /// Runs in `ClientHooks::pre`: auth, media type, the per-attempt timeout, and no
+    /// `api-version` header (progenitor adds it; no provider documents it).
+    pub fn prepare(&self, request: &mut reqwest::Request) {
+        let has_body = request.body().is_some();
+        let media = HeaderValue::from_static(self.shared.media_type);
+        let headers = request.headers_mut();
+        headers.remove("api-version");
+        headers.insert(self.shared.auth.0.clone(), self.shared.auth.1.clone());
+        headers.insert(ACCEPT, media.clone());
+        if has_body {
+            headers.insert(CONTENT_TYPE, media);
+        }
+        // Set per request, so it also holds for a caller-supplied reqwest client.
+        *request.timeout_mut() = Some(self.shared.timeout);
+    }
+
+    /// Runs in `ClientHooks::exec`: sends with retries as the safety table allows, reads
+    /// each body whole (so a cut body is a transport failure here, not a decode error
+    /// later), and records the last exchange.
+    pub async fn execute(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let shared = &self.shared;
+        let safety = (shared.safety)(operation, request.body().and_then(|b| b.as_bytes()));
+        let span = tracing::info_span!(
+            "partner_bindings.call",
+            provider = shared.provider,
+            operation,
+            method = %request.method(),
+            safety = ?safety,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .attempts(http, request, operation, safety)
+            .instrument(span.clone())
+            .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        result
+    }
+
+    async fn attempts(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation: &'static str,
+        safety: Safety,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.shared.retry;
+        let mut record = Record {
+            operation,
+            safety: Some(safety),
+            ..Record::default()
+        };
+        let span = tracing::Span::current();
+        loop {
+            record.attempts += 1;
+            let attempt = record.attempts;
+            span.record("attempt", attempt);
+            // Our bodies are buffered JSON, so a clone exists; without one, no retry.
+            let next = request.try_clone();
+            let attempt_started = Instant::now();
+            let outcome = send_once(http, request).await;
+            let more = attempt < policy.max_attempts && next.is_some();
+            let wait = match &outcome {
+                Ok(Exchange::Complete(response)) => {
+                    span.record("status", response.status.as_u16());
+                    tracing::debug!(
+                        attempt,
+                        status = response.status.as_u16(),
+                        elapsed_ms = attempt_started.elapsed().as_millis() as u64,
+                        "response"
+                    );
+                    retry_wait(policy, attempt, response, safety)
+                }
+                Ok(Exchange::CutShort { status, error }) => {
+                    span.record("status", status.as_u16());
+                    tracing::debug!(attempt, status = status.as_u16(), error = %error, "body cut short");
+                    (safety == Safety::Repeatable).then(|| policy.backoff(attempt))
+                }
+                Err(error) => {
+                    // A failed connect provably sent nothing; anything later may have arrived.
+                    tracing::debug!(attempt, connect = error.is_connect(), timeout = error.is_timeout(), error = %error, "transport failure");
+                    (error.is_connect() || safety == Safety::Repeatable)
+                        .then(|| policy.backoff(attempt))
+                }
+            };
+            match (wait, next) {
+                (Some(wait), Some(next)) if more => {
+                    tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                    request = next;
+                }
+                _ => {
+                    if matches!(safety, Safety::AtMostOnce(_)) && attempt > 1 {
+                        tracing::debug!(attempt, "gave up");
+                    }
+                    return self.finish(record, outcome, operation);
+                }
+            }
+        }
+    }
+
+    fn finish(
+        &self,
+        mut record: Record,
+        outcome: reqwest::Result<Exchange>,
+        operation: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let result = match outcome {
+            Ok(Exchange::Complete(response)) => {
+                let rebuilt = response.to_reqwest();
+                record.response = Some(response);
+                Ok(rebuilt)
+            }
+            Ok(Exchange::CutShort { status, error }) => {
+                record.cut_short = Some(status);
+                Err(error)
+            }
+            Err(error) => Err(error),
+        };
+        tracing::trace!(operation, attempts = record.attempts, "call finished");
+        *self.record.lock().unwrap_or_else(|e| e.into_inner()) = record;
+        result
+    }
+}
+
+enum Exchange {
+    Complete(Response),
+    CutShort {
+        status: StatusCode,
+        error: reqwest::Error,
+    },
+}
+
+async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Exchange> {
+    let response = http.execute(request).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    match response.bytes().await {
+        Ok(body) => Ok(Exchange::Complete(Response {
+            status,
+            headers,
+            body,
+        })),
+        Err(error) => Ok(Exchange::CutShort { status, error }),
+    }
+}
+
+/// How long to wait before retrying after `response`, or `None` to stop.
+fn retry_wait(
+    policy: &RetryPolicy,
+    attempt: u32,
+    response: &Response,
+    safety: Safety,
+) -> Option<Duration> {
+    let transient = matches!(response.status.as_u16(), 429 | 500 | 502 | 503 | 504);
+    if !transient || safety != Safety::Repeatable {
+        return None;
+    }
+    match response.retry_after() {
+        Some(after) if after > policy.max_retry_after => None,
+        Some(after) => Some(after.max(policy.backoff(attempt))),
+        None => Some(policy.backoff(attempt)),
+    }
+}
+
+/// Parses `Retry-After`: delta-seconds or an HTTP date.
+pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Builds a client for provider `P`; each provider module adds its own environment
+/// methods (`environment`, `tenant`, ...). Obtain it from `<provider>::Client::builder()`.
+pub struct ClientBuilder<P> {
+    pub(crate) base_url: Option<String>,
+    credential: Option<Secret>,
+    pub(crate) auth: Option<Auth>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+    provider: PhantomData<P>,
+}
+
+impl<P> fmt::Debug for ClientBuilder<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credential", &self.credential)
+            .field("auth", &self.auth)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Provider> Default for ClientBuilder<P> {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            credential: None,
+            auth: None,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            http: None,
+            provider: PhantomData,
+        }
+    }
+}
+
+impl<P: Provider> ClientBuilder<P> {
+    /// The server to call, e.g. a sandbox `http://127.0.0.1:8080/rentalcover`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The credential (API key or token). Without it, `build` reads
+    /// [`Provider::CREDENTIAL_ENV`].
+    pub fn credential(mut self, credential: impl Into<Secret>) -> Self {
+        self.credential = Some(credential.into());
+        self
+    }
+
+    /// Longest wait for a TCP/TLS connection (default 5 s). Ignored with [`Self::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Longest time for one attempt, from connecting to the last body byte (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default 3 attempts, 0.5 s base, 8 s cap).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Use this reqwest client (its pool, proxy, TLS roots). Auth, media type and the
+    /// per-attempt timeout are still added to every request; its connect timeout is its own.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the raw generated client and its call settings.
+    pub(crate) fn parts(self) -> Result<(String, reqwest::Client, Call), BuildError> {
+        let base_url = self
+            .base_url
+            .or_else(|| P::DEFAULT_URL.map(str::to_owned))
+            .ok_or(BuildError::MissingBaseUrl)?;
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|_| BuildError::InvalidBaseUrl(base_url.clone()))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err(BuildError::InvalidBaseUrl(base_url));
+        }
+        let credential = match self.credential {
+            Some(c) => c,
+            None => std::env::var(P::CREDENTIAL_ENV)
+                .map(Secret::from)
+                .map_err(|_| BuildError::MissingCredential {
+                    env_var: P::CREDENTIAL_ENV,
+                })?,
+        };
+        let auth = self.auth.unwrap_or(P::AUTH).header(&credential)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(USER_AGENT)
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+        let call = Call {
+            shared: Arc::new(Shared {
+                provider: P::NAME,
+                media_type: P::MEDIA_TYPE,
+                auth,
+                timeout: self.timeout,
+                retry: self.retry,
+                safety: P::safety,
+            }),
+            record: Arc::default(),
+        };
+        Ok((base_url.trim_end_matches('/').to_owned(), http, call))
+    }
+}
+
+/// The part every provider module shares, so all four have the same shape: the facade
+/// `Client` (wrapping the generated `RawClient`), its builder, the hooks that route every
+/// generated request through [`Call`], and `run`, which executes one generated operation
+/// and turns its outcome into [`crate::Error`]. Expects in the calling module: a marker
+/// type `Api` implementing [`Provider`], `mod generated`, and `fn problems`.
 macro_rules! provider_client {
     () => {
-        /// A client for `base_url` that sends `credential` on every request, as the
-        /// provider expects (see [`AUTH`]).
-        pub fn connect(
-            base_url: &str,
-            credential: &str,
-        ) -> Result<Client, $crate::transport::ConnectError> {
-            Ok(Client::new_with_client(
-                base_url,
-                $crate::transport::http_client(AUTH, credential)?,
-            ))
+        /// The raw generated client for this provider (escape hatch). It already sends the
+        /// auth header and honours the timeout and retry table; it does not validate or
+        /// type errors.
+        pub use generated::Client as RawClient;
+
+        /// A client for this provider: typed calls, validation before any I/O, safe retries
+        /// and typed errors. Cheap to clone; clones share one connection pool.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            raw: RawClient,
         }
 
-        impl progenitor_client::ClientHooks for Client {
+        impl Client {
+            /// Starts a builder; see [`ClientBuilder`]($crate::transport::ClientBuilder).
+            pub fn builder() -> $crate::transport::ClientBuilder<Api> {
+                $crate::transport::ClientBuilder::default()
+            }
+
+            /// The generated client, for calls the facade does not wrap.
+            pub fn raw(&self) -> &RawClient {
+                &self.raw
+            }
+
+            /// The base URL calls go to.
+            pub fn base_url(&self) -> &str {
+                &self.raw.baseurl
+            }
+
+            /// Runs one generated operation on a fresh call record and types its outcome.
+            async fn run<T, E, F, Fut>(
+                &self,
+                op: F,
+            ) -> Result<progenitor_client::ResponseValue<T>, $crate::Error>
+            where
+                F: FnOnce(RawClient) -> Fut,
+                Fut: std::future::Future<
+                    Output = Result<
+                        progenitor_client::ResponseValue<T>,
+                        progenitor_client::Error<E>,
+                    >,
+                >,
+            {
+                let call = RawClient::new_with_client(
+                    &self.raw.baseurl,
+                    self.raw.client.clone(),
+                    self.raw.inner.clone(),
+                );
+                let record = call.inner.record_handle();
+                op(call)
+                    .await
+                    .map_err(|error| $crate::error::classify(error, record.take(), problems))
+            }
+        }
+
+        impl $crate::transport::ClientBuilder<Api> {
+            /// Builds the client.
+            pub fn build(self) -> Result<Client, $crate::transport::BuildError> {
+                let (base_url, http, call) = self.parts()?;
+                Ok(Client {
+                    raw: RawClient::new_with_client(&base_url, http, call),
+                })
+            }
+        }
+
+        impl progenitor_client::ClientHooks<$crate::transport::Call> for RawClient {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
                 _info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
-                $crate::transport::prepare(request, MEDIA_TYPE);
+                self.inner.prepare(request);
                 Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner
+                    .execute(&self.client, request, info.operation_id)
+                    .await
             }
         }
     };

@@ -351,3 +351,71 @@ mod tests {
         assert!("2015-04-22T00:00:00+10:00".parse::<Timestamp>().is_ok());
     }
 }
+
+/// One member of a partial update (eCurring PATCH, RocketKOR PUT): leave it as it is,
+/// clear it, or set it.
+///
+/// On the wire, [`Patch::Keep`] leaves the member out, [`Patch::Clear`] sends `null` and
+/// [`Patch::Set`] sends the value. A plain value converts into `Set`, so builder setters
+/// take either.
+///
+/// ```
+/// use partner_bindings::wire::Patch;
+/// let clear: Patch<String> = Patch::Clear;
+/// assert_eq!(serde_json::to_string(&clear).unwrap(), "null");
+/// let set: Patch<String> = "van der".to_string().into();
+/// assert_eq!(set, Patch::Set("van der".to_string()));
+/// assert!(Patch::<String>::default().is_keep());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Patch<T> {
+    /// Leave the current value unchanged (the member is not sent).
+    #[default]
+    Keep,
+    /// Remove the current value (the member is sent as `null`).
+    Clear,
+    /// Replace the current value.
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// Whether this member is left out of the request. Used by serde's `skip_serializing_if`.
+    pub fn is_keep(&self) -> bool {
+        matches!(self, Patch::Keep)
+    }
+
+    /// The value being set, if any.
+    pub fn as_set(&self) -> Option<&T> {
+        match self {
+            Patch::Set(value) => Some(value),
+            Patch::Keep | Patch::Clear => None,
+        }
+    }
+}
+
+impl<T> From<T> for Patch<T> {
+    fn from(value: T) -> Self {
+        Patch::Set(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Patch<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            // Only reached when a Patch is serialised outside a struct field that skips it.
+            Patch::Keep | Patch::Clear => serializer.serialize_none(),
+            Patch::Set(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
+    /// A member that is present decodes as `Clear` (`null`) or `Set`; an absent one is
+    /// `Keep` through the field's `#[serde(default)]`.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            None => Patch::Clear,
+            Some(value) => Patch::Set(value),
+        })
+    }
+}

@@ -13,16 +13,31 @@
     rustdoc::invalid_html_tags
 )]
 mod generated;
-pub use generated::*;
+pub use generated::{types, ResponseValue};
 
-use crate::transport::{self, Auth};
+use crate::{
+    error::Problem,
+    transport::{self, Auth, Provider, Safety},
+};
 
-/// How the provider expects its credential.
-pub const AUTH: Auth = Auth::Header("x-authorization");
-/// Media type of request and response bodies on the wire.
-pub const MEDIA_TYPE: &str = "application/vnd.api+json";
+/// Marker for this provider in [`transport::ClientBuilder`].
+#[derive(Debug)]
+pub enum Api {}
 
-/// The eCurring API server.
-pub const DEFAULT_URL: &str = "https://api.ecurring.com";
+impl Provider for Api {
+    const NAME: &'static str = "ecurring";
+    const AUTH: Auth = Auth::Header("x-authorization");
+    const MEDIA_TYPE: &'static str = "application/vnd.api+json";
+    const CREDENTIAL_ENV: &'static str = "ECURRING_API_KEY";
+    const DEFAULT_URL: Option<&'static str> = Some("https://api.ecurring.com");
+
+    fn safety(_operation: &str, _body: Option<&[u8]>) -> Safety {
+        Safety::AtMostOnce("todo")
+    }
+}
+
+fn problems(_body: &[u8]) -> Vec<Problem> {
+    Vec::new()
+}
 
 transport::provider_client!();

@@ -13,18 +13,31 @@
     rustdoc::invalid_html_tags
 )]
 mod generated;
-pub use generated::*;
+pub use generated::{types, ResponseValue};
 
-use crate::transport::{self, Auth};
+use crate::{
+    error::Problem,
+    transport::{self, Auth, Provider, Safety},
+};
 
-/// How the provider expects its credential.
-pub const AUTH: Auth = Auth::Bearer;
-/// Media type of request and response bodies on the wire.
-pub const MEDIA_TYPE: &str = "application/json";
+/// Marker for this provider in [`transport::ClientBuilder`].
+#[derive(Debug)]
+pub enum Api {}
 
-/// The URL of a tenant's own Insly instance, e.g. `tenant_url("acme")`.
-pub fn tenant_url(tenant: &str) -> String {
-    format!("https://{tenant}.insly.com")
+impl Provider for Api {
+    const NAME: &'static str = "insly";
+    const AUTH: Auth = Auth::Bearer;
+    const MEDIA_TYPE: &'static str = "application/json";
+    const CREDENTIAL_ENV: &'static str = "INSLY_API_TOKEN";
+    const DEFAULT_URL: Option<&'static str> = None;
+
+    fn safety(_operation: &str, _body: Option<&[u8]>) -> Safety {
+        Safety::AtMostOnce("todo")
+    }
+}
+
+fn problems(_body: &[u8]) -> Vec<Problem> {
+    Vec::new()
 }
 
 transport::provider_client!();

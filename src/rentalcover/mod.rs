@@ -1,8 +1,36 @@
 //! RentalCover (Cover Genius): change a booking's customer (`updateCustomer`) and re-price
-//! or apply a policy change (`updateInsurance`).
+//! then apply a policy change (`updateInsurance`, quote-then-confirm).
 //!
-//! [`Client`] and the request and response [`types`] are generated at build time from
-//! `specs/rentalcover.yaml` (see build.rs); this module adds only what is needed to call them.
+//! The request and response [`types`] and the [`RawClient`] are generated at build time
+//! from `specs/rentalcover.yaml`; this module adds auth (`X_API_KEY`), environments,
+//! validation, safe retries and the [`Quote`] flow.
+//!
+//! ```no_run
+//! use partner_bindings::rentalcover::{self, types, Environment, PolicyChange};
+//! use rust_decimal::Decimal;
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = rentalcover::Client::builder()
+//!     .environment(Environment::Staging)
+//!     .credential("my-staging-key") // or set RENTALCOVER_API_KEY
+//!     .build()?;
+//! let change = types::UpdateInsuranceRequest::builder()
+//!     .from_date("2026-12-01 10:00:00".parse::<types::DateTimeText>()?)
+//!     .to_date("2026-12-06 10:00:00".parse::<types::DateTimeText>()?)
+//!     .first_name(Some("Jane".to_string()))
+//!     .last_name(Some("Citizen".to_string()))
+//!     .email("jane@example.com".to_string())
+//!     .country("AU".parse::<types::CountryCode>()?);
+//! // The policy cost AUD 60.00 before the change.
+//! let quote = client
+//!     .update_insurance("AB12-345C-INS", PolicyChange::new(Decimal::new(6000, 2), change))
+//!     .quote()
+//!     .await?;
+//! println!("{}", quote.adjustment()); // e.g. "a charge of AUD 12.50"
+//! let applied = quote.confirm().await?; // the same change with QuoteOnly=0, sent once
+//! println!("now {:?}", applied.policy().total_amount);
+//! # Ok(()) }
+//! ```
 
 #[allow(
     clippy::all,
@@ -14,18 +42,408 @@
     rustdoc::invalid_html_tags
 )]
 mod generated;
-pub use generated::*;
+pub use generated::{types, ResponseValue};
 
-use crate::transport::{self, Auth};
+use std::fmt;
 
-/// How the provider expects its credential.
-pub const AUTH: Auth = Auth::Header("x_api_key");
-/// Media type of request and response bodies on the wire.
-pub const MEDIA_TYPE: &str = "application/json";
+use rust_decimal::Decimal;
+
+use crate::{
+    error::{from_builder, Problem},
+    transport::{self, Auth, Provider, Safety},
+    validate::{self, Checks},
+    Error,
+};
 
 /// Staging server (test bookings; its own key).
 pub const STAGING_URL: &str = "https://api-staging.rentalcover.com";
 /// Production server (real charges; its own key).
 pub const PRODUCTION_URL: &str = "https://api.rentalcover.com";
 
+/// Marker for RentalCover in [`transport::ClientBuilder`].
+#[derive(Debug)]
+pub enum Api {}
+
+impl Provider for Api {
+    const NAME: &'static str = "rentalcover";
+    const AUTH: Auth = Auth::Header("x_api_key");
+    const MEDIA_TYPE: &'static str = "application/json";
+    const CREDENTIAL_ENV: &'static str = "RENTALCOVER_API_KEY";
+    // Staging by default: a forgotten setting must not charge real cards.
+    const DEFAULT_URL: Option<&'static str> = Some(STAGING_URL);
+
+    /// The retry table for RentalCover.
+    fn safety(operation: &str, body: Option<&[u8]>) -> Safety {
+        match operation {
+            // Pricing only: QuoteOnly=1 saves nothing, so a repeat is harmless. Any other
+            // value, or a body we cannot read, is treated as the charging call.
+            "update_insurance" if quote_only(body) == Some(1) => Safety::Repeatable,
+            "update_insurance" => Safety::AtMostOnce(
+                "QuoteOnly=0 charges or refunds the customer's card and RentalCover has no idempotency key",
+            ),
+            // Moving the customer to NewEmail changes the key the booking is found by: a
+            // repeat after success would fail and hide that the change was made.
+            "update_customer" if has_member(body, "NewEmail") => Safety::AtMostOnce(
+                "a NewEmail change re-keys the booking, so a repeat would not find it",
+            ),
+            // Setting customer details to given values: the same result however often sent.
+            "update_customer" => Safety::Repeatable,
+            // Unknown operations are never repeated.
+            _ => Safety::AtMostOnce("the operation is not in the retry table"),
+        }
+    }
+}
+
+fn json_member(body: Option<&[u8]>, name: &str) -> Option<serde_json::Value> {
+    let value: serde_json::Value = serde_json::from_slice(body?).ok()?;
+    value.get(name).cloned()
+}
+
+fn quote_only(body: Option<&[u8]>) -> Option<i64> {
+    match json_member(body, "QuoteOnly")? {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn has_member(body: Option<&[u8]>, name: &str) -> bool {
+    json_member(body, name).is_some_and(|v| !v.is_null())
+}
+
+/// RentalCover's error shapes: `{"errors": {"Field": ["message"]}}` or `{"errors": ["message"]}`.
+fn problems(body: &[u8]) -> Vec<Problem> {
+    let Ok(parsed) = serde_json::from_slice::<types::ErrorBody>(body) else {
+        return Vec::new();
+    };
+    match parsed.errors {
+        Some(types::ErrorList::Object(by_field)) => {
+            let mut fields: Vec<_> = by_field.into_iter().collect();
+            fields.sort();
+            fields
+                .into_iter()
+                .flat_map(|(field, messages)| {
+                    messages.into_iter().map(move |message| Problem {
+                        field: Some(field.clone()),
+                        message,
+                    })
+                })
+                .collect()
+        }
+        Some(types::ErrorList::Array(messages)) => messages
+            .into_iter()
+            .map(|message| Problem {
+                field: None,
+                message,
+            })
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
 transport::provider_client!();
+
+/// Which RentalCover server to call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    /// [`STAGING_URL`] (the default).
+    Staging,
+    /// [`PRODUCTION_URL`].
+    Production,
+    /// Any other server, e.g. the sandbox.
+    Custom(String),
+}
+
+impl transport::ClientBuilder<Api> {
+    /// Chooses the server (default [`Environment::Staging`]).
+    pub fn environment(self, environment: Environment) -> Self {
+        self.base_url(match environment {
+            Environment::Staging => STAGING_URL.to_string(),
+            Environment::Production => PRODUCTION_URL.to_string(),
+            Environment::Custom(url) => url,
+        })
+    }
+}
+
+impl Client {
+    /// Changes a booking's customer details; `NewEmail` moves the booking to a new address.
+    ///
+    /// Validated first: `Email`, `NewEmail` and `OtherEmail` must be addresses.
+    pub async fn update_customer(
+        &self,
+        change: types::builder::UpdateCustomerRequest,
+    ) -> Result<ResponseValue<types::UpdateCustomerResponse>, Error> {
+        let body: types::UpdateCustomerRequest = change.try_into().map_err(from_builder)?;
+        let mut checks = Checks::default();
+        checks.check(validate::is_email(&body.email), "Email", "must be an email address");
+        for (field, value) in [("NewEmail", &body.new_email), ("OtherEmail", &body.other_email)] {
+            if let Some(value) = value {
+                checks.check(validate::is_email(value), field, "must be an email address");
+            }
+        }
+        checks.finish()?;
+        self.run(|raw| async move { raw.update_customer().body(body).send().await })
+            .await
+    }
+
+    /// Starts a policy change on booking `reference`. Nothing is sent until
+    /// [`InsuranceUpdate::quote`]; the change is applied only by [`Quote::confirm`].
+    pub fn update_insurance(
+        &self,
+        reference: impl Into<String>,
+        change: PolicyChange,
+    ) -> InsuranceUpdate<'_> {
+        InsuranceUpdate {
+            client: self,
+            reference: reference.into(),
+            change,
+        }
+    }
+
+    async fn send_update(
+        &self,
+        reference: &str,
+        body: types::UpdateInsuranceRequest,
+    ) -> Result<ResponseValue<types::UpdateInsuranceResponse>, Error> {
+        let reference = reference.to_owned();
+        self.run(|raw| async move {
+            raw.update_insurance()
+                .reference(reference)
+                .body(body)
+                .send()
+                .await
+        })
+        .await
+    }
+}
+
+/// A policy change: the booking as it should be after the change, and what the policy
+/// cost before it (RentalCover returns only the new total; the difference is the charge
+/// or refund).
+#[derive(Debug, Clone)]
+pub struct PolicyChange {
+    previous_total: Decimal,
+    request: types::builder::UpdateInsuranceRequest,
+}
+
+impl PolicyChange {
+    /// `previous_total` is the policy's `TotalAmount` before the change. Leave
+    /// `QuoteOnly` unset in `request`: the flow sets it (1 to quote, 0 to confirm).
+    pub fn new(previous_total: Decimal, request: types::builder::UpdateInsuranceRequest) -> Self {
+        PolicyChange {
+            previous_total,
+            request,
+        }
+    }
+}
+
+/// A policy change that has not been sent yet.
+#[derive(Debug)]
+pub struct InsuranceUpdate<'a> {
+    client: &'a Client,
+    reference: String,
+    change: PolicyChange,
+}
+
+impl<'a> InsuranceUpdate<'a> {
+    /// Prices the change (`QuoteOnly=1`): nothing is saved. Retried like any safe call.
+    pub async fn quote(self) -> Result<Quote<'a>, Error> {
+        let mut checks = Checks::default();
+        checks.check(
+            !self.reference.trim().is_empty(),
+            "Reference",
+            "must not be empty",
+        );
+        checks.finish()?;
+        let request: types::UpdateInsuranceRequest = self
+            .change
+            .request
+            .quote_only(quoting(1))
+            .try_into()
+            .map_err(from_builder)?;
+        validate_change(&request)?;
+        let response = self
+            .client
+            .send_update(&self.reference, request.clone())
+            .await?;
+        let adjustment = Adjustment::between(self.change.previous_total, &response)?;
+        Ok(Quote {
+            client: self.client,
+            reference: self.reference,
+            request,
+            adjustment,
+            policy: response,
+        })
+    }
+}
+
+fn quoting(value: i64) -> types::UpdateInsuranceRequestQuoteOnly {
+    // Both values are in the spec's enum [0, 1]; the conversion cannot fail.
+    types::UpdateInsuranceRequestQuoteOnly::try_from(value).unwrap_or_else(|_| unreachable!())
+}
+
+/// The documented rules the generated types cannot hold.
+fn validate_change(request: &types::UpdateInsuranceRequest) -> Result<(), Error> {
+    let mut checks = Checks::default();
+    let from = validate::date_time_text(&request.from_date);
+    let to = validate::date_time_text(&request.to_date);
+    checks.check(from.is_some(), "FromDate", "must be a real date and time, yyyy-mm-dd hh:mm:ss");
+    checks.check(to.is_some(), "ToDate", "must be a real date and time, yyyy-mm-dd hh:mm:ss");
+    if let (Some(from), Some(to)) = (from, to) {
+        checks.check(from < to, "FromDate", "must be before ToDate");
+    }
+    checks.check(validate::is_email(&request.email), "Email", "must be an email address");
+    if let Some(other) = &request.other_email {
+        checks.check(validate::is_email(other), "OtherEmail", "must be an email address");
+    }
+    for (field, time) in [
+        ("VehiclePickupTime", &request.vehicle_pickup_time),
+        ("VehicleDropoffTime", &request.vehicle_dropoff_time),
+    ] {
+        if let Some(time) = time {
+            checks.check(time.parsed().is_some(), field, "must be an RFC 3339 time with its offset");
+        }
+    }
+    for (name, value) in &request.extra {
+        checks.check(
+            value.is_object() || value.is_string(),
+            name.as_str(),
+            "partner-defined data must be a JSON object or a JSON string",
+        );
+    }
+    checks.finish()
+}
+
+/// An amount in a currency, exact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    /// The amount, never negative.
+    pub amount: Decimal,
+    /// ISO 4217 code, e.g. `AUD`.
+    pub currency: String,
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {:.2}", self.currency, self.amount)
+    }
+}
+
+/// What confirming a change will do to the customer's card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Adjustment {
+    /// The price does not change.
+    NoCharge,
+    /// The card will be charged this much more.
+    Charge(Money),
+    /// This much will be refunded to the card.
+    Refund(Money),
+}
+
+impl Adjustment {
+    fn between(
+        previous_total: Decimal,
+        response: &types::UpdateInsuranceResponse,
+    ) -> Result<Adjustment, Error> {
+        let new_total = response
+            .total_amount
+            .as_ref()
+            .and_then(|n| n.as_str().trim().parse::<Decimal>().ok());
+        let Some(new_total) = new_total else {
+            return Err(Error::invalid(
+                "TotalAmount",
+                "the quote carries no readable TotalAmount, so the charge is unknown",
+            ));
+        };
+        let currency = response.currency.clone().unwrap_or_default();
+        let difference = new_total - previous_total;
+        Ok(if difference.is_zero() {
+            Adjustment::NoCharge
+        } else if difference.is_sign_positive() {
+            Adjustment::Charge(Money {
+                amount: difference,
+                currency,
+            })
+        } else {
+            Adjustment::Refund(Money {
+                amount: -difference,
+                currency,
+            })
+        })
+    }
+}
+
+impl fmt::Display for Adjustment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Adjustment::NoCharge => f.write_str("no charge"),
+            Adjustment::Charge(m) => write!(f, "a charge of {m}"),
+            Adjustment::Refund(m) => write!(f, "a refund of {m}"),
+        }
+    }
+}
+
+/// A priced change. Show [`Quote::adjustment`] to the customer; [`Quote::confirm`] applies
+/// exactly this change. The only way to get a `Quote` is [`InsuranceUpdate::quote`].
+#[derive(Debug)]
+pub struct Quote<'a> {
+    client: &'a Client,
+    reference: String,
+    request: types::UpdateInsuranceRequest,
+    adjustment: Adjustment,
+    policy: ResponseValue<types::UpdateInsuranceResponse>,
+}
+
+impl<'a> Quote<'a> {
+    /// Charge, refund or no charge, against the previous total.
+    pub fn adjustment(&self) -> &Adjustment {
+        &self.adjustment
+    }
+
+    /// The re-priced policy as RentalCover returned it (nothing saved yet).
+    pub fn policy(&self) -> &types::UpdateInsuranceResponse {
+        &self.policy
+    }
+
+    /// The request that was priced (with `QuoteOnly=1`).
+    pub fn request(&self) -> &types::UpdateInsuranceRequest {
+        &self.request
+    }
+
+    /// Applies the change: the very same request with `QuoteOnly=0`. Sent at most once:
+    /// if the outcome cannot be known (timeout, reset, 5xx) this returns
+    /// [`Error::OutcomeUnknown`] and nothing is re-sent.
+    pub async fn confirm(self) -> Result<Applied, Error> {
+        let mut request = self.request;
+        request.quote_only = quoting(0);
+        let policy = self.client.send_update(&self.reference, request).await?;
+        Ok(Applied {
+            adjustment: self.adjustment,
+            policy,
+        })
+    }
+}
+
+/// A confirmed change.
+#[derive(Debug)]
+pub struct Applied {
+    adjustment: Adjustment,
+    policy: ResponseValue<types::UpdateInsuranceResponse>,
+}
+
+impl Applied {
+    /// What was quoted, hence charged or refunded.
+    pub fn adjustment(&self) -> &Adjustment {
+        &self.adjustment
+    }
+
+    /// The saved policy as RentalCover returned it.
+    pub fn policy(&self) -> &types::UpdateInsuranceResponse {
+        &self.policy
+    }
+
+    /// Status and headers of the confirming response.
+    pub fn response(&self) -> &ResponseValue<types::UpdateInsuranceResponse> {
+        &self.policy
+    }
+}

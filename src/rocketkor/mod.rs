@@ -13,18 +13,31 @@
     rustdoc::invalid_html_tags
 )]
 mod generated;
-pub use generated::*;
+pub use generated::{types, ResponseValue};
 
-use crate::transport::{self, Auth};
+use crate::{
+    error::Problem,
+    transport::{self, Auth, Provider, Safety},
+};
 
-/// How the provider expects its credential.
-pub const AUTH: Auth = Auth::Bearer;
-/// Media type of request and response bodies on the wire.
-pub const MEDIA_TYPE: &str = "application/json";
+/// Marker for this provider in [`transport::ClientBuilder`].
+#[derive(Debug)]
+pub enum Api {}
 
-/// The RocketKOR URL for an environment host, e.g. `base_url("api.rocketkor.com")`.
-pub fn base_url(host: &str) -> String {
-    format!("https://{host}")
+impl Provider for Api {
+    const NAME: &'static str = "rocketkor";
+    const AUTH: Auth = Auth::Bearer;
+    const MEDIA_TYPE: &'static str = "application/json";
+    const CREDENTIAL_ENV: &'static str = "ROCKETKOR_ACCESS_TOKEN";
+    const DEFAULT_URL: Option<&'static str> = None;
+
+    fn safety(_operation: &str, _body: Option<&[u8]>) -> Safety {
+        Safety::AtMostOnce("todo")
+    }
+}
+
+fn problems(_body: &[u8]) -> Vec<Problem> {
+    Vec::new()
 }
 
 transport::provider_client!();

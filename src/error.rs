@@ -1,0 +1,430 @@
+//! The one error type of every facade call, and how a generated client's outcome becomes it.
+
+use std::{fmt, time::Duration};
+
+use bytes::Bytes;
+use reqwest::{header::HeaderMap, StatusCode};
+
+use crate::transport::{Record, Safety};
+
+/// A response the server sent, kept whole: status, headers and the raw body.
+///
+/// `Debug` shows the status, the header names and a short excerpt of the body with the
+/// values of secret-looking members (tokens, keys, `socialId`, `securityAnswer`) masked.
+/// [`Response::body`] gives the exact bytes.
+#[derive(Clone)]
+pub struct Response {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Response {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body exactly as received.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// `Retry-After` as a duration (seconds or an HTTP date), if sent.
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::transport::parse_retry_after(&self.headers)
+    }
+
+    /// At most 200 characters of the body, with secret-looking JSON members masked.
+    pub fn excerpt(&self) -> String {
+        excerpt(&self.body)
+    }
+
+    /// Rebuilds a reqwest response from the buffered parts, for the generated decoder.
+    pub(crate) fn to_reqwest(&self) -> reqwest::Response {
+        let mut builder = http::Response::builder().status(self.status);
+        if let Some(headers) = builder.headers_mut() {
+            *headers = self.headers.clone();
+        }
+        let response = builder
+            .body(self.body.clone())
+            .unwrap_or_else(|_| http::Response::new(self.body.clone()));
+        reqwest::Response::from(response)
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status.as_u16())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body", &self.excerpt())
+            .finish()
+    }
+}
+
+/// JSON member names whose values are never shown in excerpts (compared lower case,
+/// without `_` and `-`).
+const SECRET_KEYS: [&str; 9] = [
+    "socialid",
+    "securityanswer",
+    "token",
+    "apikey",
+    "xapikey",
+    "authorization",
+    "password",
+    "secret",
+    "accesstoken",
+];
+
+fn is_secret_key(key: &str) -> bool {
+    let folded: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    SECRET_KEYS.iter().any(|k| folded.contains(k))
+}
+
+fn mask(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, member) in map.iter_mut() {
+                if is_secret_key(key) && !member.is_null() {
+                    *member = serde_json::Value::String(crate::secret::REDACTED.into());
+                } else {
+                    mask(member);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask),
+        _ => {}
+    }
+}
+
+/// A short, masked view of a body for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            mask(&mut value);
+            value.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+/// One rule a request breaks, found before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The member, as named on the wire (`FromDate`, `addresses[0].name`, `iban`).
+    pub field: String,
+    /// The rule it breaks, in words.
+    pub rule: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.rule)
+    }
+}
+
+/// A message from the provider about the request, with the member it names if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The member the provider names (`Email`, `/data/attributes/iban`), if it names one.
+    pub field: Option<String>,
+    /// The provider's message.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Everything a facade call can fail with. Match on it; every arm that had a response
+/// gives it (status, headers, raw body) through [`Error::response`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request breaks a documented rule; nothing was sent.
+    Validation(Vec<Violation>),
+    /// 401 or 403: the credential is missing, wrong or not allowed.
+    Unauthorized(Response),
+    /// 404: unknown resource or path.
+    NotFound(Response),
+    /// Another 4xx: the provider refused the request, with its messages.
+    Rejected {
+        /// The response.
+        response: Response,
+        /// The provider's messages, parsed from its error shape.
+        problems: Vec<Problem>,
+    },
+    /// 429 (or 503 with `Retry-After`) after the retries allowed.
+    RateLimited {
+        /// The response.
+        response: Response,
+        /// How long the server asked to wait.
+        retry_after: Option<Duration>,
+    },
+    /// 5xx after the retries allowed.
+    Server(Response),
+    /// No response in time (connect or whole attempt).
+    Timeout(reqwest::Error),
+    /// The connection failed: refused, reset, DNS, TLS, or a body cut short.
+    Connection(reqwest::Error),
+    /// A response that is not the documented shape (a 2xx, or an error status with a body
+    /// we could not read). `reason` names where decoding stopped, never the value.
+    Undecodable {
+        /// The response.
+        response: Response,
+        /// Where and why decoding failed.
+        reason: String,
+    },
+    /// A call that must not be sent twice (it may charge or refund a card) may have been
+    /// applied, and we cannot tell: it was not re-sent. Check the booking or policy
+    /// before doing anything else.
+    OutcomeUnknown {
+        /// The operation, e.g. `update_insurance`.
+        operation: &'static str,
+        /// Why it is never re-sent.
+        why_not_resent: &'static str,
+        /// What happened.
+        cause: Box<Error>,
+    },
+}
+
+impl Error {
+    /// The response, where there was a complete one.
+    pub fn response(&self) -> Option<&Response> {
+        match self {
+            Error::Unauthorized(r) | Error::NotFound(r) | Error::Server(r) => Some(r),
+            Error::Rejected { response, .. }
+            | Error::RateLimited { response, .. }
+            | Error::Undecodable { response, .. } => Some(response),
+            Error::OutcomeUnknown { cause, .. } => cause.response(),
+            Error::Validation(_) | Error::Timeout(_) | Error::Connection(_) => None,
+        }
+    }
+
+    /// The HTTP status, where there was a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(Response::status)
+    }
+
+    /// The rules broken, for [`Error::Validation`].
+    pub fn violations(&self) -> &[Violation] {
+        match self {
+            Error::Validation(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// Whether the request may have been applied although this error was returned.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// A validation error for one member.
+    pub(crate) fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Error {
+        Error::Validation(vec![Violation {
+            field: field.into(),
+            rule: rule.into(),
+        }])
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(violations) => {
+                f.write_str("invalid request (nothing sent): ")?;
+                for (i, v) in violations.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                Ok(())
+            }
+            Error::Unauthorized(r) => write!(f, "unauthorized ({}): check the credential", r.status),
+            Error::NotFound(r) => write!(f, "not found ({})", r.status),
+            Error::Rejected { response, problems } => {
+                write!(f, "rejected by the provider ({})", response.status)?;
+                for (i, p) in problems.iter().enumerate() {
+                    f.write_str(if i == 0 { ": " } else { "; " })?;
+                    write!(f, "{p}")?;
+                }
+                Ok(())
+            }
+            Error::RateLimited { retry_after, .. } => match retry_after {
+                Some(d) => write!(f, "rate limited: retry after {} s", d.as_secs()),
+                None => f.write_str("rate limited"),
+            },
+            Error::Server(r) => write!(f, "server error ({})", r.status),
+            Error::Timeout(_) => f.write_str("timed out"),
+            Error::Connection(e) => write!(f, "connection failed: {}", transport_reason(e)),
+            Error::Undecodable { response, reason } => write!(
+                f,
+                "undecodable response ({}): {reason}; body starts {}",
+                response.status,
+                response.excerpt()
+            ),
+            Error::OutcomeUnknown {
+                operation,
+                why_not_resent,
+                cause,
+            } => write!(
+                f,
+                "outcome unknown: {operation} may have been applied ({cause}); not re-sent because {why_not_resent}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout(e) | Error::Connection(e) => Some(e),
+            Error::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+fn transport_reason(e: &reqwest::Error) -> &'static str {
+    if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response body was cut short"
+    } else {
+        "the connection broke during the exchange"
+    }
+}
+
+/// Turns a generated client's error, with the transport's record of the call, into
+/// [`Error`]. `problems` parses the provider's error body.
+pub(crate) fn classify<E>(
+    error: progenitor_client::Error<E>,
+    record: Record,
+    problems: fn(&[u8]) -> Vec<Problem>,
+) -> Error {
+    let typed = match (error, record.response.clone()) {
+        (progenitor_client::Error::InvalidRequest(message), _) => builder_violation(&message),
+        (progenitor_client::Error::Custom(message), _) => builder_violation(&message),
+        // A complete response was received: its status says what happened.
+        (error, Some(response)) => from_response(error, response, problems),
+        (progenitor_client::Error::CommunicationError(e), None)
+        | (progenitor_client::Error::ResponseBodyError(e), None)
+        | (progenitor_client::Error::InvalidUpgrade(e), None) => {
+            if e.is_timeout() {
+                Error::Timeout(e)
+            } else {
+                Error::Connection(e)
+            }
+        }
+        // Not reachable through our exec hook (it always records the response); kept total.
+        (other, None) => Error::Undecodable {
+            response: Response {
+                status: other.status().unwrap_or(StatusCode::OK),
+                headers: HeaderMap::new(),
+                body: Bytes::new(),
+            },
+            reason: "no response was recorded".into(),
+        },
+    };
+    let may_have_applied = match &typed {
+        Error::Server(_) => true,
+        Error::Timeout(e) | Error::Connection(e) => !e.is_connect(),
+        _ => false,
+    };
+    match record.safety {
+        Some(Safety::AtMostOnce(why)) if may_have_applied => Error::OutcomeUnknown {
+            operation: record.operation,
+            why_not_resent: why,
+            cause: Box::new(typed),
+        },
+        _ => typed,
+    }
+}
+
+fn from_response<E>(
+    error: progenitor_client::Error<E>,
+    response: Response,
+    problems: fn(&[u8]) -> Vec<Problem>,
+) -> Error {
+    let status = response.status;
+    if status.is_success() {
+        let reason = match error {
+            progenitor_client::Error::InvalidResponsePayload(_, e) => decode_reason(&e),
+            progenitor_client::Error::UnexpectedResponse(_) => {
+                format!("status {status} is not a documented response")
+            }
+            _ => "the body is not the documented shape".into(),
+        };
+        return Error::Undecodable { response, reason };
+    }
+    match status.as_u16() {
+        401 | 403 => Error::Unauthorized(response),
+        404 => Error::NotFound(response),
+        429 => Error::RateLimited {
+            retry_after: response.retry_after(),
+            response,
+        },
+        503 if response.retry_after().is_some() => Error::RateLimited {
+            retry_after: response.retry_after(),
+            response,
+        },
+        400..=499 => {
+            let problems = problems(&response.body);
+            Error::Rejected { response, problems }
+        }
+        _ => Error::Server(response),
+    }
+}
+
+/// Where serde stopped, by category and position only: serde's own message can quote
+/// the value, which may be a secret.
+pub(crate) fn decode_reason(e: &serde_json::Error) -> String {
+    let what = match e.classify() {
+        serde_json::error::Category::Io => "could not be read",
+        serde_json::error::Category::Syntax => "is not valid JSON",
+        serde_json::error::Category::Data => "has a member of an unexpected type or value",
+        serde_json::error::Category::Eof => "ends early",
+    };
+    format!("the body {what} (line {}, column {})", e.line(), e.column())
+}
+
+/// Names the member in a message from the generated builders
+/// ("error converting supplied value for from_date: doesn't match pattern ...").
+fn builder_violation(message: &str) -> Error {
+    let rest = message
+        .strip_prefix("error converting supplied value for ")
+        .unwrap_or(message);
+    match rest.split_once(": ") {
+        Some((field, rule)) if !field.contains(' ') => Error::invalid(field, rule),
+        _ => Error::invalid("request", rest),
+    }
+}
+
+/// Turns a generated builder's conversion error into a validation error naming the member.
+pub(crate) fn from_builder(e: impl fmt::Display) -> Error {
+    builder_violation(&e.to_string())
+}
