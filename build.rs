@@ -98,6 +98,7 @@ fn settings() -> GenerationSettings {
         )
         // Secrets about a customer must never reach Debug output or logs.
         .with_replacement("Sensitive", "crate::Secret", std::iter::empty::<TypeImpl>())
+        .with_replacement("SocialId", "crate::Secret", std::iter::empty::<TypeImpl>())
         // typify's DateTime<Utc> rewrites "+01:00" to "Z"; keep the server's text and send Atom "+00:00".
         .with_replacement(
             "Timestamp",

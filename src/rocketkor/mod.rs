@@ -15,12 +15,16 @@
 mod generated;
 pub use generated::{types, ResponseValue};
 
+pub use crate::wire::Patch;
+
 use crate::{
-    error::Problem,
+    error::{from_builder, Problem},
     transport::{self, Auth, Provider, Safety},
+    validate::{self, Checks},
+    Error,
 };
 
-/// Marker for this provider in [`transport::ClientBuilder`].
+/// Marker for RocketKOR in [`transport::ClientBuilder`].
 #[derive(Debug)]
 pub enum Api {}
 
@@ -29,15 +33,172 @@ impl Provider for Api {
     const AUTH: Auth = Auth::Bearer;
     const MEDIA_TYPE: &'static str = "application/json";
     const CREDENTIAL_ENV: &'static str = "ROCKETKOR_ACCESS_TOKEN";
+    // Each program has its own host: there is no safe default.
     const DEFAULT_URL: Option<&'static str> = None;
 
-    fn safety(_operation: &str, _body: Option<&[u8]>) -> Safety {
-        Safety::AtMostOnce("todo")
+    /// The retry table for RocketKOR.
+    fn safety(operation: &str, _body: Option<&[u8]>) -> Safety {
+        match operation {
+            // PUT sets the profile to the values sent; addresses are matched by type and
+            // the primary rules give the same result when applied again.
+            "update_individual_customer" => Safety::Repeatable,
+            _ => Safety::AtMostOnce("the operation is not in the retry table"),
+        }
     }
 }
 
-fn problems(_body: &[u8]) -> Vec<Problem> {
-    Vec::new()
+/// The URL of a RocketKOR environment host, e.g. `base_url("api.sandbox.rocketkor.com")`.
+pub fn base_url(host: &str) -> String {
+    format!("https://{host}")
+}
+
+/// RocketKOR's error body: `{"message": ..., "errors": [{"field": ..., "message": ...}]}`.
+fn problems(body: &[u8]) -> Vec<Problem> {
+    let Ok(parsed) = serde_json::from_slice::<types::ErrorBody>(body) else {
+        return Vec::new();
+    };
+    let mut problems: Vec<Problem> = parsed
+        .errors
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| {
+            Some(Problem {
+                message: e.message.or_else(|| e.field.clone().map(|_| "invalid".into()))?,
+                field: e.field,
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        if let Some(message) = parsed.message {
+            problems.push(Problem {
+                field: None,
+                message,
+            });
+        }
+    }
+    problems
 }
 
 transport::provider_client!();
+
+/// A phone number for `primaryPhoneNumber.number` from what people type, normalised to
+/// E.164 (`+1 (415) 555-0100` becomes `+14155550100`; a leading `00` becomes `+`).
+///
+/// ```
+/// use partner_bindings::rocketkor::phone_number;
+/// assert_eq!(phone_number("+1 (415) 555-0100").unwrap().to_string(), "+14155550100");
+/// assert!(phone_number("call me").is_err());
+/// ```
+pub fn phone_number(text: &str) -> Result<types::PhoneNumberInputNumber, Error> {
+    validate::e164(text)
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| {
+            Error::invalid(
+                "primaryPhoneNumber.number",
+                "must be 4 to 15 digits with an optional leading + and country code",
+            )
+        })
+}
+
+impl Client {
+    /// Updates the profile of customer `customer_id`. Members not set are kept; the
+    /// clearable ones ([`Patch`]) send `null` when cleared.
+    ///
+    /// Validated first: a SHIPPING address needs `name`; `stateCode` is required for USA
+    /// and CAN; at most one primary address per type; `metadata` has at most 5 pairs;
+    /// `socialId` at most 50 characters and only with `socialIdCountryCode`; emails are
+    /// addresses.
+    ///
+    /// ```no_run
+    /// use partner_bindings::rocketkor::{self, types, Patch};
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = rocketkor::Client::builder()
+    ///     .base_url(rocketkor::base_url("api.sandbox.rocketkor.com"))
+    ///     .build()?; // token from ROCKETKOR_ACCESS_TOKEN
+    /// let change = types::UpdateIndividualCustomerRequest::builder()
+    ///     .pronoun("She/Her".to_string())
+    ///     .middle_name(Patch::Clear)
+    ///     .primary_phone_number(Some(types::PhoneNumberInput {
+    ///         number: Some(rocketkor::phone_number("+1 415 555 0100")?),
+    ///         ..Default::default()
+    ///     }));
+    /// let id = "0d0b3f04-6a4c-4f8e-9a51-3f1c2b7e8d90".parse()?;
+    /// let customer = client.update_individual_customer(id, change).await?;
+    /// println!("{:?}", customer.first_name);
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_individual_customer(
+        &self,
+        customer_id: uuid::Uuid,
+        change: types::builder::UpdateIndividualCustomerRequest,
+    ) -> Result<ResponseValue<types::IndividualCustomer>, Error> {
+        let body: types::UpdateIndividualCustomerRequest =
+            change.try_into().map_err(from_builder)?;
+        validate_change(&body)?;
+        self.run(|raw| async move {
+            raw.update_individual_customer()
+                .customer_id(customer_id)
+                .body(body)
+                .send()
+                .await
+        })
+        .await
+    }
+}
+
+/// The documented rules the generated types cannot hold.
+fn validate_change(body: &types::UpdateIndividualCustomerRequest) -> Result<(), Error> {
+    let mut checks = Checks::default();
+    let mut primaries: Vec<(types::AddressType, usize)> = Vec::new();
+    for (i, address) in body.addresses.iter().enumerate() {
+        if address.type_ == types::AddressType::Shipping {
+            checks.check(
+                address.name.is_some(),
+                format!("addresses[{i}].name"),
+                "is required for SHIPPING addresses",
+            );
+        }
+        if let Some(country) = &address.country_code {
+            if matches!(country.as_str(), "USA" | "CAN") {
+                checks.check(
+                    address.state_code.is_some(),
+                    format!("addresses[{i}].stateCode"),
+                    "is required when countryCode is USA or CAN",
+                );
+            }
+        }
+        if address.primary == Some(true) {
+            if let Some((_, first)) = primaries.iter().find(|(t, _)| *t == address.type_) {
+                checks.check(
+                    false,
+                    format!("addresses[{i}].primary"),
+                    format!(
+                        "only one primary {} address is allowed (addresses[{first}] is primary)",
+                        address.type_
+                    ),
+                );
+            } else {
+                primaries.push((address.type_, i));
+            }
+        }
+    }
+    if let Some(metadata) = &body.metadata {
+        checks.check(metadata.len() <= 5, "metadata", "at most 5 key/value pairs");
+    }
+    if let Some(social_id) = &body.social_id {
+        checks.check(social_id.char_len() <= 50, "socialId", "at most 50 characters");
+        checks.check(
+            body.social_id_country_code.is_some(),
+            "socialIdCountryCode",
+            "is required when socialId is sent",
+        );
+    }
+    if let Some(value) = body.primary_email.as_ref().and_then(|e| e.value.as_ref()) {
+        checks.check(
+            validate::is_email(value),
+            "primaryEmail.value",
+            "must be an email address",
+        );
+    }
+    checks.finish()
+}
