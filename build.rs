@@ -190,13 +190,15 @@ impl syn::visit_mut::VisitMut for TriState<'_> {
                 self.in_scope = true;
                 self.visit_type_mut(&mut field.ty);
                 self.in_scope = false;
-                for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
-                    let text = quote::ToTokens::to_token_stream(attr)
-                        .to_string()
-                        .replace(
-                            "\"::std::option::Option::is_none\"",
-                            "\"crate::wire::Patch::is_keep\", default",
-                        );
+                for attr in field
+                    .attrs
+                    .iter_mut()
+                    .filter(|a| a.path().is_ident("serde"))
+                {
+                    let text = quote::ToTokens::to_token_stream(attr).to_string().replace(
+                        "\"::std::option::Option::is_none\"",
+                        "\"crate::wire::Patch::is_keep\", default",
+                    );
                     let parsed = syn::parse::Parser::parse_str(syn::Attribute::parse_outer, &text)
                         .expect("rewritten serde attribute parses");
                     *attr = parsed.into_iter().next().expect("one attribute");

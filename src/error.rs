@@ -13,47 +13,59 @@ use crate::transport::{Record, Safety};
 /// values of secret-looking members (tokens, keys, `socialId`, `securityAnswer`) masked.
 /// [`Response::body`] gives the exact bytes.
 #[derive(Clone)]
-pub struct Response {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
+pub struct Response(Box<Parts>);
+
+// Boxed so that `Result<T, Error>` stays small on the success path.
+#[derive(Clone)]
+struct Parts {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
 }
 
 impl Response {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
+        Response(Box::new(Parts {
+            status,
+            headers,
+            body,
+        }))
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.0.headers
     }
 
     /// The body exactly as received.
     pub fn body(&self) -> &Bytes {
-        &self.body
+        &self.0.body
     }
 
     /// `Retry-After` as a duration (seconds or an HTTP date), if sent.
     pub fn retry_after(&self) -> Option<Duration> {
-        crate::transport::parse_retry_after(&self.headers)
+        crate::transport::parse_retry_after(&self.0.headers)
     }
 
     /// At most 200 characters of the body, with secret-looking JSON members masked.
     pub fn excerpt(&self) -> String {
-        excerpt(&self.body)
+        excerpt(&self.0.body)
     }
 
     /// Rebuilds a reqwest response from the buffered parts, for the generated decoder.
     pub(crate) fn to_reqwest(&self) -> reqwest::Response {
-        let mut builder = http::Response::builder().status(self.status);
+        let mut builder = http::Response::builder().status(self.0.status);
         if let Some(headers) = builder.headers_mut() {
-            *headers = self.headers.clone();
+            *headers = self.0.headers.clone();
         }
         let response = builder
-            .body(self.body.clone())
-            .unwrap_or_else(|_| http::Response::new(self.body.clone()));
+            .body(self.0.body.clone())
+            .unwrap_or_else(|_| http::Response::new(self.0.body.clone()));
         reqwest::Response::from(response)
     }
 }
@@ -61,8 +73,8 @@ impl Response {
 impl fmt::Debug for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")
-            .field("status", &self.status.as_u16())
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("status", &self.0.status.as_u16())
+            .field("headers", &self.0.headers.keys().collect::<Vec<_>>())
             .field("body", &self.excerpt())
             .finish()
     }
@@ -264,10 +276,10 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Unauthorized(r) => write!(f, "unauthorized ({}): check the credential", r.status),
-            Error::NotFound(r) => write!(f, "not found ({})", r.status),
+            Error::Unauthorized(r) => write!(f, "unauthorized ({}): check the credential", r.status()),
+            Error::NotFound(r) => write!(f, "not found ({})", r.status()),
             Error::Rejected { response, problems } => {
-                write!(f, "rejected by the provider ({})", response.status)?;
+                write!(f, "rejected by the provider ({})", response.status())?;
                 for (i, p) in problems.iter().enumerate() {
                     f.write_str(if i == 0 { ": " } else { "; " })?;
                     write!(f, "{p}")?;
@@ -278,13 +290,13 @@ impl fmt::Display for Error {
                 Some(d) => write!(f, "rate limited: retry after {} s", d.as_secs()),
                 None => f.write_str("rate limited"),
             },
-            Error::Server(r) => write!(f, "server error ({})", r.status),
+            Error::Server(r) => write!(f, "server error ({})", r.status()),
             Error::Timeout(_) => f.write_str("timed out"),
             Error::Connection(e) => write!(f, "connection failed: {}", transport_reason(e)),
             Error::Undecodable { response, reason } => write!(
                 f,
                 "undecodable response ({}): {reason}; body starts {}",
-                response.status,
+                response.status(),
                 response.excerpt()
             ),
             Error::OutcomeUnknown {
@@ -342,11 +354,11 @@ pub(crate) fn classify<E>(
         }
         // Not reachable through our exec hook (it always records the response); kept total.
         (other, None) => Error::Undecodable {
-            response: Response {
-                status: other.status().unwrap_or(StatusCode::OK),
-                headers: HeaderMap::new(),
-                body: Bytes::new(),
-            },
+            response: Response::new(
+                other.status().unwrap_or(StatusCode::OK),
+                HeaderMap::new(),
+                Bytes::new(),
+            ),
             reason: "no response was recorded".into(),
         },
     };
@@ -370,7 +382,7 @@ fn from_response<E>(
     response: Response,
     problems: fn(&[u8]) -> Vec<Problem>,
 ) -> Error {
-    let status = response.status;
+    let status = response.status();
     if status.is_success() {
         let reason = match error {
             progenitor_client::Error::InvalidResponsePayload(_, e) => decode_reason(&e),
@@ -393,7 +405,7 @@ fn from_response<E>(
             response,
         },
         400..=499 => {
-            let problems = problems(&response.body);
+            let problems = problems(response.body());
             Error::Rejected { response, problems }
         }
         _ => Error::Server(response),

@@ -9,6 +9,7 @@ mod validate;
 pub mod wire;
 
 pub use error::Error;
+pub use rust_decimal::Decimal;
 pub use secret::{Secret, REDACTED};
 pub use transport::{BuildError, RetryPolicy};
 

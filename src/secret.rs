@@ -90,10 +90,12 @@ impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // A number or other scalar is kept as its text rather than failing the response,
         // and the serde error (which would quote the value) is never produced.
-        Ok(Secret(match serde_json::Value::deserialize(deserializer)? {
-            serde_json::Value::String(s) => s,
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        }))
+        Ok(Secret(
+            match serde_json::Value::deserialize(deserializer)? {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            },
+        ))
     }
 }

@@ -309,10 +309,10 @@ impl Call {
             let more = attempt < policy.max_attempts && next.is_some();
             let wait = match &outcome {
                 Ok(Exchange::Complete(response)) => {
-                    span.record("status", response.status.as_u16());
+                    span.record("status", response.status().as_u16());
                     tracing::debug!(
                         attempt,
-                        status = response.status.as_u16(),
+                        status = response.status().as_u16(),
                         elapsed_ms = attempt_started.elapsed().as_millis() as u64,
                         "response"
                     );
@@ -383,11 +383,7 @@ async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest
     let status = response.status();
     let headers = response.headers().clone();
     match response.bytes().await {
-        Ok(body) => Ok(Exchange::Complete(Response {
-            status,
-            headers,
-            body,
-        })),
+        Ok(body) => Ok(Exchange::Complete(Response::new(status, headers, body))),
         Err(error) => Ok(Exchange::CutShort { status, error }),
     }
 }
@@ -399,7 +395,7 @@ fn retry_wait(
     response: &Response,
     safety: Safety,
 ) -> Option<Duration> {
-    let transient = matches!(response.status.as_u16(), 429 | 500 | 502 | 503 | 504);
+    let transient = matches!(response.status().as_u16(), 429 | 500 | 502 | 503 | 504);
     if !transient || safety != Safety::Repeatable {
         return None;
     }

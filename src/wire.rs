@@ -36,6 +36,15 @@ impl FlexNumber {
         }
     }
 
+    /// The exact decimal value (`"12.0000"`, `107.12`, `-3.5`), for money.
+    pub fn as_decimal(&self) -> Option<rust_decimal::Decimal> {
+        let text = self.as_str();
+        let text = text.trim();
+        text.parse::<rust_decimal::Decimal>()
+            .ok()
+            .or_else(|| rust_decimal::Decimal::from_scientific(text).ok())
+    }
+
     /// The value as `f64`, if it is a number. Use [`FlexNumber::as_str`] for exact amounts.
     pub fn as_f64(&self) -> Option<f64> {
         match self {

@@ -29,7 +29,14 @@ async fn rentalcover_update_customer_wire() {
         fixture_text("rentalcover", "update_customer.response.json"),
     )
     .await;
-    let client = rentalcover::connect(&base, "rc-test-key-0001").unwrap();
+    let client = rentalcover::Client::builder()
+        .base_url(&base)
+        .credential("rc-test-key-0001")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .clone();
     let response = client
         .update_customer()
         .body(
@@ -63,7 +70,14 @@ async fn rentalcover_update_insurance_wire() {
         fixture_text("rentalcover", "update_insurance.response.json"),
     )
     .await;
-    let client = rentalcover::connect(&base, "rc-test-key-0001").unwrap();
+    let client = rentalcover::Client::builder()
+        .base_url(&base)
+        .credential("rc-test-key-0001")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .clone();
     let mut request: UpdateInsuranceRequest = serde_json::from_value(json!({
         "QuoteOnly": 1,
         "FromDate": "2015-04-22 00:00:00",
@@ -141,7 +155,14 @@ async fn rentalcover_constrained_fields_reject_bad_values_before_sending() {
     assert!("AUS".parse::<rentalcover::types::CountryCode>().is_err());
     // A bad path parameter fails in the client: nothing reaches the network (the address
     // below is a closed port, so a send would fail differently).
-    let client = rentalcover::connect("http://127.0.0.1:9", "k").unwrap();
+    let client = rentalcover::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .credential("k")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .clone();
     let err = client
         .update_insurance()
         .reference("AB12/../x")
@@ -162,7 +183,14 @@ async fn rentalcover_error_shapes_decode() {
         json!({"errors": ["Policy could not be found."]}),
     ] {
         let (base, server) = serve_once(400, "application/json", body.to_string()).await;
-        let client = rentalcover::connect(&base, "k").unwrap();
+        let client = rentalcover::Client::builder()
+            .base_url(&base)
+            .credential("k")
+            .retry(partner_bindings::RetryPolicy::none())
+            .build()
+            .unwrap()
+            .raw()
+            .clone();
         let err = client
             .update_customer()
             .body_map(|b| {
@@ -190,7 +218,14 @@ async fn insly_update_policy_wire() {
         fixture_text("insly", "update_policy.response.json"),
     )
     .await;
-    let client = insly::connect(&base, "insly-token-42").unwrap();
+    let client = insly::Client::builder()
+        .base_url(&base)
+        .credential("insly-token-42")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .clone();
     let response = client
         .update_policy()
         .body(serde_json::from_value::<insly::types::UpdatePolicyRequest>(body.clone()).unwrap())
@@ -229,7 +264,14 @@ async fn ecurring_update_customer_wire() {
         fixture_text("ecurring", "update_customer.response.json"),
     )
     .await;
-    let client = ecurring::connect(&base, "ec-key-7").unwrap();
+    let client = ecurring::Client::builder()
+        .base_url(&base)
+        .credential("ec-key-7")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .clone();
     let response = client
         .update_customer()
         .id("1")
@@ -262,7 +304,14 @@ async fn ecurring_json_api_errors_decode() {
         "detail": "bank_holder is required when iban is present.",
         "source": {"pointer": "/data/attributes/bank_holder"}}]});
     let (base, server) = serve_once(422, "application/vnd.api+json", body.to_string()).await;
-    let client = ecurring::connect(&base, "k").unwrap();
+    let client = ecurring::Client::builder()
+        .base_url(&base)
+        .credential("k")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .clone();
     let doc: ecurring::types::CustomerUpdateDocument =
         serde_json::from_value(json!({"data": {"type": "customer", "id": "1", "attributes": {"iban": "NL91ABNA0417164300"}}})).unwrap();
     let err = client
@@ -294,7 +343,14 @@ async fn rocketkor_update_individual_customer_wire() {
         fixture_text("rocketkor", "update_individual_customer.response.json"),
     )
     .await;
-    let client = rocketkor::connect(&base, "rk-access-token").unwrap();
+    let client = rocketkor::Client::builder()
+        .base_url(&base)
+        .credential("rk-access-token")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .clone();
     let response = client
         .update_individual_customer()
         .customer_id(id.parse::<uuid::Uuid>().unwrap())
@@ -325,7 +381,14 @@ async fn rocketkor_shipping_address_wire() {
         fixture_text("rocketkor", "update_individual_customer.response.json"),
     )
     .await;
-    let client = rocketkor::connect(&base, "t").unwrap();
+    let client = rocketkor::Client::builder()
+        .base_url(&base)
+        .credential("t")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap()
+        .raw()
+        .clone();
     let request: rocketkor::types::UpdateIndividualCustomerRequest =
         serde_json::from_value(json!({
             "addresses": [{"type": "SHIPPING", "name": {"firstName": "Sarah", "lastName": "Green"},
@@ -367,11 +430,15 @@ async fn rocketkor_shipping_address_wire() {
 
 #[test]
 fn a_credential_that_cannot_be_a_header_is_refused_without_echo() {
-    let err = rentalcover::connect("http://127.0.0.1:9", "bad\nkey-SECRET").unwrap_err();
+    let err = rentalcover::Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .credential("bad\nkey-SECRET")
+        .build()
+        .unwrap_err();
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("SECRET"), "{shown}");
     assert!(matches!(
         err,
-        partner_bindings::transport::ConnectError::InvalidCredential
+        partner_bindings::BuildError::InvalidCredential
     ));
 }

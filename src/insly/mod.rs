@@ -16,11 +16,13 @@ mod generated;
 pub use generated::{types, ResponseValue};
 
 use crate::{
-    error::Problem,
+    error::{from_builder, Problem},
     transport::{self, Auth, Provider, Safety},
+    validate::{self, Checks},
+    Error,
 };
 
-/// Marker for this provider in [`transport::ClientBuilder`].
+/// Marker for Insly in [`transport::ClientBuilder`].
 #[derive(Debug)]
 pub enum Api {}
 
@@ -29,15 +31,140 @@ impl Provider for Api {
     const AUTH: Auth = Auth::Bearer;
     const MEDIA_TYPE: &'static str = "application/json";
     const CREDENTIAL_ENV: &'static str = "INSLY_API_TOKEN";
+    // Every tenant has its own host: there is no safe default.
     const DEFAULT_URL: Option<&'static str> = None;
 
-    fn safety(_operation: &str, _body: Option<&[u8]>) -> Safety {
-        Safety::AtMostOnce("todo")
+    /// The retry table for Insly.
+    fn safety(operation: &str, _body: Option<&[u8]>) -> Safety {
+        match operation {
+            "update_policy" => Safety::AtMostOnce(
+                "a mid-term adjustment charges or refunds the card and Insly has no idempotency key",
+            ),
+            _ => Safety::AtMostOnce("the operation is not in the retry table"),
+        }
     }
 }
 
-fn problems(_body: &[u8]) -> Vec<Problem> {
-    Vec::new()
+/// The URL of a tenant's own Insly instance, e.g. `tenant_url("acme")`.
+pub fn tenant_url(tenant: &str) -> String {
+    format!("https://{tenant}.insly.com")
+}
+
+impl transport::ClientBuilder<Api> {
+    /// The tenant's Insly instance, `https://<tenant>.insly.com`.
+    pub fn tenant(self, tenant: &str) -> Self {
+        self.base_url(tenant_url(tenant))
+    }
+
+    /// How the token is sent, if the tenant agreed on something other than
+    /// `Authorization: Bearer` (e.g. `Auth::Header("x-api-token")`).
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+}
+
+/// Insly's error body: `{"status": 400, "message": ..., "errors": {"field": [...]}}`.
+fn problems(body: &[u8]) -> Vec<Problem> {
+    let Ok(parsed) = serde_json::from_slice::<types::ErrorBody>(body) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    match parsed.errors {
+        Some(types::FieldErrors::Object(by_field)) => {
+            let mut fields: Vec<_> = by_field.into_iter().collect();
+            fields.sort_by(|a, b| a.0.cmp(&b.0));
+            for (field, messages) in fields {
+                let messages = match messages {
+                    types::FieldErrorsObjectValue::Array(list) => list,
+                    types::FieldErrorsObjectValue::String(one) => vec![one],
+                };
+                problems.extend(messages.into_iter().map(|message| Problem {
+                    field: Some(field.clone()),
+                    message,
+                }));
+            }
+        }
+        Some(types::FieldErrors::Array(messages)) => {
+            problems.extend(messages.into_iter().map(|message| Problem {
+                field: None,
+                message,
+            }));
+        }
+        None => {}
+    }
+    if problems.is_empty() {
+        if let Some(message) = parsed.message {
+            problems.push(Problem {
+                field: None,
+                message,
+            });
+        }
+    }
+    problems
 }
 
 transport::provider_client!();
+
+impl Client {
+    /// Makes a mid-term adjustment to a policy. It charges or refunds the policy holder's
+    /// card, so it is sent at most once: an unclear outcome is [`Error::OutcomeUnknown`].
+    ///
+    /// Validated first: `birthdate` and `effective_date` are real `DD/MM/YYYY` dates,
+    /// `email` is an address.
+    ///
+    /// ```no_run
+    /// use partner_bindings::insly::{self, types};
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = insly::Client::builder().tenant("acme").build()?; // INSLY_API_TOKEN
+    /// let change = types::UpdatePolicyRequest::builder()
+    ///     .policy_oid(std::num::NonZeroU64::new(10_985_878).unwrap())
+    ///     .customer_oid(std::num::NonZeroU64::new(5_417_281).unwrap())
+    ///     .home_policy_excess(Some(300.0));
+    /// let adjustment = client.update_policy(change).await?;
+    /// println!("payable now: {:?}", insly::payable(&adjustment));
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_policy(
+        &self,
+        change: types::builder::UpdatePolicyRequest,
+    ) -> Result<ResponseValue<types::UpdatePolicyResponse>, Error> {
+        let body: types::UpdatePolicyRequest = change.try_into().map_err(from_builder)?;
+        let mut checks = Checks::default();
+        if let Some(date) = &body.birthdate {
+            checks.check(
+                validate::uk_date(date).is_some(),
+                "birthdate",
+                "must be a real date, DD/MM/YYYY",
+            );
+        }
+        if let Some(date) = body.effective_date.as_deref().filter(|d| !d.is_empty()) {
+            checks.check(
+                validate::uk_date(date).is_some(),
+                "effective_date",
+                "must be a real date, DD/MM/YYYY, or empty for today",
+            );
+        }
+        if let Some(email) = &body.email {
+            checks.check(
+                validate::is_email(email),
+                "email",
+                "must be an email address",
+            );
+        }
+        checks.finish()?;
+        self.run(|raw| async move { raw.update_policy().body(body).send().await })
+            .await
+    }
+}
+
+/// What the adjustment costs now, exactly: positive is payable by the policy holder,
+/// negative is a refund (`mta_payable`).
+pub fn payable(response: &types::UpdatePolicyResponse) -> Option<rust_decimal::Decimal> {
+    response
+        .response
+        .as_ref()?
+        .mta_payable
+        .as_ref()?
+        .as_decimal()
+}

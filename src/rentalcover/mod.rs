@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! use partner_bindings::rentalcover::{self, types, Environment, PolicyChange};
-//! use rust_decimal::Decimal;
+//! use partner_bindings::Decimal;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = rentalcover::Client::builder()
@@ -46,7 +46,7 @@ pub use generated::{types, ResponseValue};
 
 use std::fmt;
 
-use rust_decimal::Decimal;
+use crate::Decimal;
 
 use crate::{
     error::{from_builder, Problem},
@@ -175,8 +175,15 @@ impl Client {
     ) -> Result<ResponseValue<types::UpdateCustomerResponse>, Error> {
         let body: types::UpdateCustomerRequest = change.try_into().map_err(from_builder)?;
         let mut checks = Checks::default();
-        checks.check(validate::is_email(&body.email), "Email", "must be an email address");
-        for (field, value) in [("NewEmail", &body.new_email), ("OtherEmail", &body.other_email)] {
+        checks.check(
+            validate::is_email(&body.email),
+            "Email",
+            "must be an email address",
+        );
+        for (field, value) in [
+            ("NewEmail", &body.new_email),
+            ("OtherEmail", &body.other_email),
+        ] {
             if let Some(value) = value {
                 checks.check(validate::is_email(value), field, "must be an email address");
             }
@@ -287,21 +294,41 @@ fn validate_change(request: &types::UpdateInsuranceRequest) -> Result<(), Error>
     let mut checks = Checks::default();
     let from = validate::date_time_text(&request.from_date);
     let to = validate::date_time_text(&request.to_date);
-    checks.check(from.is_some(), "FromDate", "must be a real date and time, yyyy-mm-dd hh:mm:ss");
-    checks.check(to.is_some(), "ToDate", "must be a real date and time, yyyy-mm-dd hh:mm:ss");
+    checks.check(
+        from.is_some(),
+        "FromDate",
+        "must be a real date and time, yyyy-mm-dd hh:mm:ss",
+    );
+    checks.check(
+        to.is_some(),
+        "ToDate",
+        "must be a real date and time, yyyy-mm-dd hh:mm:ss",
+    );
     if let (Some(from), Some(to)) = (from, to) {
         checks.check(from < to, "FromDate", "must be before ToDate");
     }
-    checks.check(validate::is_email(&request.email), "Email", "must be an email address");
+    checks.check(
+        validate::is_email(&request.email),
+        "Email",
+        "must be an email address",
+    );
     if let Some(other) = &request.other_email {
-        checks.check(validate::is_email(other), "OtherEmail", "must be an email address");
+        checks.check(
+            validate::is_email(other),
+            "OtherEmail",
+            "must be an email address",
+        );
     }
     for (field, time) in [
         ("VehiclePickupTime", &request.vehicle_pickup_time),
         ("VehicleDropoffTime", &request.vehicle_dropoff_time),
     ] {
         if let Some(time) = time {
-            checks.check(time.parsed().is_some(), field, "must be an RFC 3339 time with its offset");
+            checks.check(
+                time.parsed().is_some(),
+                field,
+                "must be an RFC 3339 time with its offset",
+            );
         }
     }
     for (name, value) in &request.extra {
@@ -345,10 +372,7 @@ impl Adjustment {
         previous_total: Decimal,
         response: &types::UpdateInsuranceResponse,
     ) -> Result<Adjustment, Error> {
-        let new_total = response
-            .total_amount
-            .as_ref()
-            .and_then(|n| n.as_str().trim().parse::<Decimal>().ok());
+        let new_total = response.total_amount.as_ref().and_then(|n| n.as_decimal());
         let Some(new_total) = new_total else {
             return Err(Error::invalid(
                 "TotalAmount",

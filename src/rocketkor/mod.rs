@@ -63,7 +63,9 @@ fn problems(body: &[u8]) -> Vec<Problem> {
         .into_iter()
         .filter_map(|e| {
             Some(Problem {
-                message: e.message.or_else(|| e.field.clone().map(|_| "invalid".into()))?,
+                message: e
+                    .message
+                    .or_else(|| e.field.clone().map(|_| "invalid".into()))?,
                 field: e.field,
             })
         })
@@ -186,7 +188,11 @@ fn validate_change(body: &types::UpdateIndividualCustomerRequest) -> Result<(), 
         checks.check(metadata.len() <= 5, "metadata", "at most 5 key/value pairs");
     }
     if let Some(social_id) = &body.social_id {
-        checks.check(social_id.char_len() <= 50, "socialId", "at most 50 characters");
+        checks.check(
+            social_id.char_len() <= 50,
+            "socialId",
+            "at most 50 characters",
+        );
         checks.check(
             body.social_id_country_code.is_some(),
             "socialIdCountryCode",
