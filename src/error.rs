@@ -119,6 +119,55 @@ fn mask(value: &mut serde_json::Value) {
     }
 }
 
+/// Masks `"<secret key>": <value>` in text that is not valid JSON (cut short, or JSON
+/// inside HTML), so a broken body cannot carry a secret into an error message.
+fn mask_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('"') {
+        out.push_str(&rest[..start]);
+        let literal_end = string_end(&rest[start..]).map(|n| start + n);
+        let Some(end) = literal_end else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let key = &rest[start + 1..end - 1];
+        out.push_str(&rest[start..end]);
+        rest = &rest[end..];
+        let after = rest.trim_start();
+        if is_secret_key(key) && after.starts_with(':') {
+            let value = after[1..].trim_start();
+            let value_len = if value.starts_with('"') {
+                string_end(value).unwrap_or(value.len())
+            } else {
+                value
+                    .find(|c: char| matches!(c, ',' | '}' | ']') || c.is_whitespace())
+                    .unwrap_or(value.len())
+            };
+            out.push_str(": \"");
+            out.push_str(crate::secret::REDACTED);
+            out.push('"');
+            rest = &value[value_len..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Length of the JSON string literal at the start of `text` (quotes included).
+fn string_end(text: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in text.char_indices().skip(1) {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A short, masked view of a body for error messages.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     const MAX: usize = 200;
@@ -127,7 +176,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
             mask(&mut value);
             value.to_string()
         }
-        Err(_) => String::from_utf8_lossy(body)
+        Err(_) => mask_text(&String::from_utf8_lossy(body))
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" "),
@@ -427,6 +476,9 @@ pub(crate) fn decode_reason(e: &serde_json::Error) -> String {
 /// Names the member in a message from the generated builders
 /// ("error converting supplied value for from_date: doesn't match pattern ...").
 fn builder_violation(message: &str) -> Error {
+    if let Some(field) = message.strip_prefix("no value supplied for ") {
+        return Error::invalid(field, "is required");
+    }
     let rest = message
         .strip_prefix("error converting supplied value for ")
         .unwrap_or(message);
@@ -439,4 +491,28 @@ fn builder_violation(message: &str) -> Error {
 /// Turns a generated builder's conversion error into a validation error naming the member.
 pub(crate) fn from_builder(e: impl fmt::Display) -> Error {
     builder_violation(&e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_mask_secrets_in_json_and_in_broken_json() {
+        let shown =
+            excerpt(br#"{"id": 5, "socialId": "123-45-6789", "nested": [{"X_API_KEY": "k1"}]}"#);
+        assert!(
+            !shown.contains("123-45-6789") && !shown.contains("k1"),
+            "{shown}"
+        );
+        assert!(shown.contains(r#""id":5"#), "{shown}");
+        let shown = excerpt(br#"<p>{"socialId" : "123-45-6789", "securityAnswer": 42, "name": "Ann", "token": "abc"#);
+        assert_eq!(
+            shown,
+            r#"<p>{"socialId": "[redacted]", "securityAnswer": "[redacted]", "name": "Ann", "token": "[redacted]""#
+        );
+        let shown = excerpt(br#"{"socialId": "12\"3"#);
+        assert!(!shown.contains("12"), "{shown}");
+        assert_eq!(excerpt(&[b'a'; 300]).chars().count(), 201);
+    }
 }

@@ -199,9 +199,9 @@ impl Client {
         &self,
         reference: impl Into<String>,
         change: PolicyChange,
-    ) -> InsuranceUpdate<'_> {
+    ) -> InsuranceUpdate {
         InsuranceUpdate {
-            client: self,
+            client: self.clone(),
             reference: reference.into(),
             change,
         }
@@ -246,15 +246,15 @@ impl PolicyChange {
 
 /// A policy change that has not been sent yet.
 #[derive(Debug)]
-pub struct InsuranceUpdate<'a> {
-    client: &'a Client,
+pub struct InsuranceUpdate {
+    client: Client,
     reference: String,
     change: PolicyChange,
 }
 
-impl<'a> InsuranceUpdate<'a> {
+impl InsuranceUpdate {
     /// Prices the change (`QuoteOnly=1`): nothing is saved. Retried like any safe call.
-    pub async fn quote(self) -> Result<Quote<'a>, Error> {
+    pub async fn quote(self) -> Result<Quote, Error> {
         let mut checks = Checks::default();
         checks.check(
             !self.reference.trim().is_empty(),
@@ -410,15 +410,15 @@ impl fmt::Display for Adjustment {
 /// A priced change. Show [`Quote::adjustment`] to the customer; [`Quote::confirm`] applies
 /// exactly this change. The only way to get a `Quote` is [`InsuranceUpdate::quote`].
 #[derive(Debug)]
-pub struct Quote<'a> {
-    client: &'a Client,
+pub struct Quote {
+    client: Client,
     reference: String,
     request: types::UpdateInsuranceRequest,
     adjustment: Adjustment,
     policy: ResponseValue<types::UpdateInsuranceResponse>,
 }
 
-impl<'a> Quote<'a> {
+impl Quote {
     /// Charge, refund or no charge, against the previous total.
     pub fn adjustment(&self) -> &Adjustment {
         &self.adjustment

@@ -153,7 +153,7 @@ pub fn operation<'a>(spec: &'a Value, operation_id: &str) -> (&'a str, &'a str, 
 }
 
 /// A request as the server saw it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Captured {
     pub method: String,
     pub target: String,
@@ -180,6 +180,70 @@ impl Captured {
     }
 }
 
+/// Reads one HTTP/1.1 request from `socket`; `None` if the peer closed first.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Captured> {
+    let mut buf = Vec::new();
+    let head_end = loop {
+        let mut chunk = [0u8; 4096];
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next().unwrap().split(' ');
+    let method = request_line.next().unwrap().to_string();
+    let target = request_line.next().unwrap().to_string();
+    let mut headers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in lines.filter(|l| !l.is_empty()) {
+        let (k, v) = line.split_once(':').unwrap();
+        headers
+            .entry(k.trim().to_ascii_lowercase())
+            .or_default()
+            .push(v.trim().to_string());
+    }
+    let length: usize = headers
+        .get("content-length")
+        .map(|v| v[0].parse().unwrap())
+        .unwrap_or(0);
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < length {
+        let mut chunk = [0u8; 4096];
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Captured {
+        method,
+        target,
+        headers,
+        body,
+    })
+}
+
+fn reply_bytes(
+    status: u16,
+    headers: &[(&str, String)],
+    body: &str,
+    declared_len: usize,
+) -> Vec<u8> {
+    let reason = if status < 300 { "OK" } else { "Error" };
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\ncontent-length: {declared_len}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(body);
+    out.into_bytes()
+}
+
 /// Serves exactly one HTTP/1.1 request on a free loopback port, answering with `status`,
 /// `content_type` and `body`. Returns the base URL and a handle yielding the request.
 pub async fn serve_once(
@@ -191,53 +255,126 @@ pub async fn serve_once(
     let base = format!("http://{}", listener.local_addr().unwrap());
     let handle = tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buf = Vec::new();
-        let head_end = loop {
-            let mut chunk = [0u8; 4096];
-            let n = socket.read(&mut chunk).await.unwrap();
-            assert!(n > 0, "client closed before sending a request");
-            buf.extend_from_slice(&chunk[..n]);
-            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-        };
-        let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap().split(' ');
-        let method = request_line.next().unwrap().to_string();
-        let target = request_line.next().unwrap().to_string();
-        let mut headers: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for line in lines.filter(|l| !l.is_empty()) {
-            let (k, v) = line.split_once(':').unwrap();
-            headers
-                .entry(k.trim().to_ascii_lowercase())
-                .or_default()
-                .push(v.trim().to_string());
-        }
-        let length: usize = headers
-            .get("content-length")
-            .map(|v| v[0].parse().unwrap())
-            .unwrap_or(0);
-        let mut request_body = buf[head_end..].to_vec();
-        while request_body.len() < length {
-            let mut chunk = [0u8; 4096];
-            let n = socket.read(&mut chunk).await.unwrap();
-            assert!(n > 0, "client closed mid-body");
-            request_body.extend_from_slice(&chunk[..n]);
-        }
-        let reason = if status < 300 { "OK" } else { "Error" };
-        let response = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        socket.write_all(response.as_bytes()).await.unwrap();
+        let captured = read_request(&mut socket)
+            .await
+            .expect("client closed before sending a request");
+        let headers = [
+            ("content-type", content_type.to_string()),
+            ("connection", "close".to_string()),
+        ];
+        socket
+            .write_all(&reply_bytes(status, &headers, &body, body.len()))
+            .await
+            .unwrap();
         socket.shutdown().await.ok();
-        Captured {
-            method,
-            target,
-            headers,
-            body: request_body,
-        }
+        captured
     });
     (base, handle)
+}
+
+/// What the scripted server does with one request.
+#[derive(Clone, Debug)]
+pub enum Act {
+    /// Answer with this status, extra headers and JSON body.
+    Reply(u16, Vec<(&'static str, String)>, String),
+    /// Read the request, then close the connection without a byte of answer.
+    Drop,
+    /// Answer 200 with a content-length longer than the body, then close.
+    Truncate(String),
+    /// Wait this long, then answer 200 with this body.
+    Delay(std::time::Duration, String),
+}
+
+impl Act {
+    pub fn json(status: u16, body: &Value) -> Act {
+        Act::Reply(status, Vec::new(), body.to_string())
+    }
+}
+
+/// A loopback HTTP/1.1 server that answers each request with the next act of a script
+/// (the last act repeats), records every request and counts connections.
+pub struct Scripted {
+    pub base: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<Captured>>>,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Scripted {
+    pub async fn start(script: Vec<Act>) -> Scripted {
+        assert!(!script.is_empty());
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let script = std::sync::Arc::new(script);
+        let (reqs, conns) = (requests.clone(), connections.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                conns.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let (reqs, script) = (reqs.clone(), script.clone());
+                tokio::spawn(async move {
+                    while let Some(captured) = read_request(&mut socket).await {
+                        let index = {
+                            let mut all = reqs.lock().unwrap();
+                            all.push(captured);
+                            all.len() - 1
+                        };
+                        let act = script[index.min(script.len() - 1)].clone();
+                        let json = ("content-type", "application/json".to_string());
+                        match act {
+                            Act::Reply(status, mut headers, body) => {
+                                headers.push(json);
+                                if socket
+                                    .write_all(&reply_bytes(status, &headers, &body, body.len()))
+                                    .await
+                                    .is_err()
+                                {
+                                    return;
+                                }
+                            }
+                            Act::Drop => return,
+                            Act::Truncate(body) => {
+                                let cut = &body[..body.len() / 2];
+                                let _ = socket
+                                    .write_all(&reply_bytes(200, &[json], cut, body.len()))
+                                    .await;
+                                return;
+                            }
+                            Act::Delay(wait, body) => {
+                                tokio::time::sleep(wait).await;
+                                if socket
+                                    .write_all(&reply_bytes(200, &[json], &body, body.len()))
+                                    .await
+                                    .is_err()
+                                {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Scripted {
+            base,
+            requests,
+            connections,
+        }
+    }
+
+    /// Requests received so far.
+    pub fn requests(&self) -> Vec<Captured> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
