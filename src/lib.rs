@@ -1,6 +1,16 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// With no provider enabled, the shared machinery has no user.
+#![cfg_attr(
+    not(any(
+        feature = "rentalcover",
+        feature = "insly",
+        feature = "ecurring",
+        feature = "rocketkor"
+    )),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 
 pub mod error;
 mod secret;

@@ -1,8 +1,6 @@
 //! Rules the generated types cannot hold (cross-field rules, calendar dates, formats),
 //! checked before anything is sent. Each provider module lists its own rules with these.
 
-use chrono::{NaiveDate, NaiveDateTime};
-
 use crate::error::{Error, Violation};
 
 /// Collects every broken rule of one request, so the caller sees them all at once.
@@ -30,6 +28,7 @@ impl Checks {
     }
 }
 
+#[cfg(any(feature = "rentalcover", feature = "insly", feature = "rocketkor"))]
 /// A plausible address: one `@`, something on each side, a dot in the domain, no spaces.
 pub(crate) fn is_email(text: &str) -> bool {
     match text.split_once('@') {
@@ -46,19 +45,22 @@ pub(crate) fn is_email(text: &str) -> bool {
     }
 }
 
+#[cfg(feature = "rentalcover")]
 /// RentalCover's `yyyy-mm-dd hh:mm:ss`, as a real calendar date and time.
-pub(crate) fn date_time_text(text: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").ok()
+pub(crate) fn date_time_text(text: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").ok()
 }
 
+#[cfg(feature = "insly")]
 /// Insly's `DD/MM/YYYY`, as a real calendar date.
-pub(crate) fn uk_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn uk_date(text: &str) -> Option<chrono::NaiveDate> {
     if text.len() != 10 {
         return None;
     }
-    NaiveDate::parse_from_str(text, "%d/%m/%Y").ok()
+    chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y").ok()
 }
 
+#[cfg(feature = "rocketkor")]
 /// A phone number in E.164 form (`+` and 4 to 15 digits), from what people type:
 /// spaces, dots, dashes and brackets are dropped and a leading `00` becomes `+`.
 /// Numbers without a country code keep RocketKOR's digits-only form.
@@ -78,7 +80,12 @@ pub(crate) fn e164(text: &str) -> Option<String> {
     ok.then(|| format!("{}{digits}", if plus { "+" } else { "" }))
 }
 
-#[cfg(test)]
+#[cfg(all(
+    test,
+    feature = "rentalcover",
+    feature = "insly",
+    feature = "rocketkor"
+))]
 mod tests {
     use super::*;
 
