@@ -776,6 +776,44 @@ async fn quote_then_confirm_sends_the_same_change_with_quote_only_0() {
     assert_eq!(quote.adjustment(), &Adjustment::NoCharge);
 }
 
+#[tokio::test]
+async fn a_quote_without_a_total_is_undecodable_not_a_guess() {
+    let mut response = fixture("rentalcover", "update_insurance.response.json");
+    response["TotalAmount"] = json!("n/a");
+    let server = Scripted::start(vec![Act::json(200, &response)]).await;
+    let err = rc(&server.base)
+        .update_insurance("AB12-345C-INS", change())
+        .quote()
+        .await
+        .unwrap_err();
+    let Error::Undecodable { response, reason } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(response.status(), 200);
+    assert!(reason.contains("TotalAmount"), "{reason}");
+}
+
+#[test]
+fn calls_are_send_and_static_so_they_can_be_spawned() {
+    fn spawnable<T: Send + 'static>(_: T) {}
+    fn shareable<T: Send + Sync + Clone + 'static>(_: &T) {}
+    let client = rc("http://127.0.0.1:9");
+    shareable(&client);
+    spawnable(client.update_insurance("AB12-345C-INS", change()).quote());
+    let c = client.clone();
+    spawnable(async move { c.update_customer(customer_change()).await });
+    let e = ec("http://127.0.0.1:9");
+    shareable(&e);
+    spawnable(async move { e.update_customer("1", address_patch()).await });
+    let r = rk("http://127.0.0.1:9");
+    spawnable(async move {
+        r.update_individual_customer(CUSTOMER.parse().unwrap(), profile_change())
+            .await
+    });
+    let i = insly_client("http://127.0.0.1:9");
+    spawnable(async move { i.update_policy(policy_change()).await });
+}
+
 // ---------------------------------------------------------------- tri-state bodies
 
 #[tokio::test]

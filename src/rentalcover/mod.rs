@@ -368,16 +368,22 @@ pub enum Adjustment {
 }
 
 impl Adjustment {
+    /// The difference between the quoted `TotalAmount` and `previous_total`; a quote
+    /// without a readable `TotalAmount` cannot be shown to a customer, so it is an
+    /// [`Error::Undecodable`] (nothing was saved: it was only a quote).
     fn between(
         previous_total: Decimal,
-        response: &types::UpdateInsuranceResponse,
+        response: &ResponseValue<types::UpdateInsuranceResponse>,
     ) -> Result<Adjustment, Error> {
-        let new_total = response.total_amount.as_ref().and_then(|n| n.as_decimal());
-        let Some(new_total) = new_total else {
-            return Err(Error::invalid(
-                "TotalAmount",
-                "the quote carries no readable TotalAmount, so the charge is unknown",
-            ));
+        let Some(new_total) = response.total_amount.as_ref().and_then(|n| n.as_decimal()) else {
+            return Err(Error::Undecodable {
+                response: crate::error::Response::new(
+                    response.status(),
+                    response.headers().clone(),
+                    serde_json::to_vec(&**response).unwrap_or_default().into(),
+                ),
+                reason: "the quote has no numeric TotalAmount, so the charge is unknown".into(),
+            });
         };
         let currency = response.currency.clone().unwrap_or_default();
         let difference = new_total - previous_total;
