@@ -38,39 +38,19 @@ fn fast() -> RetryPolicy {
 }
 
 fn rc(base: &str) -> rentalcover::Client {
-    rentalcover::Client::builder()
-        .base_url(base)
-        .credential(RC_KEY)
-        .retry(fast())
-        .build()
-        .unwrap()
+    client!(rentalcover, base, RC_KEY, fast())
 }
 
 fn insly_client(base: &str) -> insly::Client {
-    insly::Client::builder()
-        .base_url(base)
-        .credential(INSLY_TOKEN)
-        .retry(fast())
-        .build()
-        .unwrap()
+    client!(insly, base, INSLY_TOKEN, fast())
 }
 
 fn ec(base: &str) -> ecurring::Client {
-    ecurring::Client::builder()
-        .base_url(base)
-        .credential(EC_KEY)
-        .retry(fast())
-        .build()
-        .unwrap()
+    client!(ecurring, base, EC_KEY, fast())
 }
 
 fn rk(base: &str) -> rocketkor::Client {
-    rocketkor::Client::builder()
-        .base_url(base)
-        .credential(RK_TOKEN)
-        .retry(fast())
-        .build()
-        .unwrap()
+    client!(rocketkor, base, RK_TOKEN, fast())
 }
 
 /// The documented update request (it omits QuoteOnly: the flow sets it), edited.

@@ -29,14 +29,14 @@ async fn rentalcover_update_customer_wire() {
         fixture_text("rentalcover", "update_customer.response.json"),
     )
     .await;
-    let client = rentalcover::Client::builder()
-        .base_url(&base)
-        .credential("rc-test-key-0001")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap()
-        .raw()
-        .clone();
+    let client = client!(
+        rentalcover,
+        &base,
+        "rc-test-key-0001",
+        partner_bindings::RetryPolicy::none()
+    )
+    .raw()
+    .clone();
     let response = client
         .update_customer()
         .body(
@@ -70,14 +70,14 @@ async fn rentalcover_update_insurance_wire() {
         fixture_text("rentalcover", "update_insurance.response.json"),
     )
     .await;
-    let client = rentalcover::Client::builder()
-        .base_url(&base)
-        .credential("rc-test-key-0001")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap()
-        .raw()
-        .clone();
+    let client = client!(
+        rentalcover,
+        &base,
+        "rc-test-key-0001",
+        partner_bindings::RetryPolicy::none()
+    )
+    .raw()
+    .clone();
     let mut request: UpdateInsuranceRequest = serde_json::from_value(json!({
         "QuoteOnly": 1,
         "FromDate": "2015-04-22 00:00:00",
@@ -155,14 +155,14 @@ async fn rentalcover_constrained_fields_reject_bad_values_before_sending() {
     assert!("AUS".parse::<rentalcover::types::CountryCode>().is_err());
     // A bad path parameter fails in the client: nothing reaches the network (the address
     // below is a closed port, so a send would fail differently).
-    let client = rentalcover::Client::builder()
-        .base_url("http://127.0.0.1:9")
-        .credential("k")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap()
-        .raw()
-        .clone();
+    let client = client!(
+        rentalcover,
+        "http://127.0.0.1:9",
+        "k",
+        partner_bindings::RetryPolicy::none()
+    )
+    .raw()
+    .clone();
     let err = client
         .update_insurance()
         .reference("AB12/../x")
@@ -183,14 +183,14 @@ async fn rentalcover_error_shapes_decode() {
         json!({"errors": ["Policy could not be found."]}),
     ] {
         let (base, server) = serve_once(400, "application/json", body.to_string()).await;
-        let client = rentalcover::Client::builder()
-            .base_url(&base)
-            .credential("k")
-            .retry(partner_bindings::RetryPolicy::none())
-            .build()
-            .unwrap()
-            .raw()
-            .clone();
+        let client = client!(
+            rentalcover,
+            &base,
+            "k",
+            partner_bindings::RetryPolicy::none()
+        )
+        .raw()
+        .clone();
         let err = client
             .update_customer()
             .body_map(|b| {
@@ -218,14 +218,14 @@ async fn insly_update_policy_wire() {
         fixture_text("insly", "update_policy.response.json"),
     )
     .await;
-    let client = insly::Client::builder()
-        .base_url(&base)
-        .credential("insly-token-42")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap()
-        .raw()
-        .clone();
+    let client = client!(
+        insly,
+        &base,
+        "insly-token-42",
+        partner_bindings::RetryPolicy::none()
+    )
+    .raw()
+    .clone();
     let response = client
         .update_policy()
         .body(serde_json::from_value::<insly::types::UpdatePolicyRequest>(body.clone()).unwrap())
@@ -264,14 +264,14 @@ async fn ecurring_update_customer_wire() {
         fixture_text("ecurring", "update_customer.response.json"),
     )
     .await;
-    let client = ecurring::Client::builder()
-        .base_url(&base)
-        .credential("ec-key-7")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap()
-        .raw()
-        .clone();
+    let client = client!(
+        ecurring,
+        &base,
+        "ec-key-7",
+        partner_bindings::RetryPolicy::none()
+    )
+    .raw()
+    .clone();
     let response = client
         .update_customer()
         .id("1")
@@ -304,12 +304,7 @@ async fn ecurring_json_api_errors_decode() {
         "detail": "bank_holder is required when iban is present.",
         "source": {"pointer": "/data/attributes/bank_holder"}}]});
     let (base, server) = serve_once(422, "application/vnd.api+json", body.to_string()).await;
-    let client = ecurring::Client::builder()
-        .base_url(&base)
-        .credential("k")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap()
+    let client = client!(ecurring, &base, "k", partner_bindings::RetryPolicy::none())
         .raw()
         .clone();
     let doc: ecurring::types::CustomerUpdateDocument =
@@ -343,14 +338,14 @@ async fn rocketkor_update_individual_customer_wire() {
         fixture_text("rocketkor", "update_individual_customer.response.json"),
     )
     .await;
-    let client = rocketkor::Client::builder()
-        .base_url(&base)
-        .credential("rk-access-token")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap()
-        .raw()
-        .clone();
+    let client = client!(
+        rocketkor,
+        &base,
+        "rk-access-token",
+        partner_bindings::RetryPolicy::none()
+    )
+    .raw()
+    .clone();
     let response = client
         .update_individual_customer()
         .customer_id(id.parse::<uuid::Uuid>().unwrap())
@@ -381,12 +376,7 @@ async fn rocketkor_shipping_address_wire() {
         fixture_text("rocketkor", "update_individual_customer.response.json"),
     )
     .await;
-    let client = rocketkor::Client::builder()
-        .base_url(&base)
-        .credential("t")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap()
+    let client = client!(rocketkor, &base, "t", partner_bindings::RetryPolicy::none())
         .raw()
         .clone();
     let request: rocketkor::types::UpdateIndividualCustomerRequest =

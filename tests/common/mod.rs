@@ -378,3 +378,16 @@ impl Scripted {
         self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
+
+/// A facade client for `$provider` at `$base` with credential `$key` and retry policy `$retry`.
+#[macro_export]
+macro_rules! client {
+    ($provider:ident, $base:expr, $key:expr, $retry:expr) => {
+        partner_bindings::$provider::Client::builder()
+            .base_url($base)
+            .credential($key)
+            .retry($retry)
+            .build()
+            .unwrap()
+    };
+}
