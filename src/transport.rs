@@ -303,10 +303,13 @@ impl Call {
             let attempt = record.attempts;
             span.record("attempt", attempt);
             // Our bodies are buffered JSON, so a clone exists; without one, no retry.
-            let next = request.try_clone();
+            // On the last allowed attempt there is nothing to keep a copy for.
+            let next = (attempt < policy.max_attempts)
+                .then(|| request.try_clone())
+                .flatten();
             let attempt_started = Instant::now();
             let outcome = send_once(http, request).await;
-            let more = attempt < policy.max_attempts && next.is_some();
+            let more = next.is_some();
             let wait = match &outcome {
                 Ok(Exchange::Complete(response)) => {
                     span.record("status", response.status().as_u16());
