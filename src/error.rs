@@ -412,7 +412,9 @@ pub(crate) fn classify<E>(
         },
     };
     let may_have_applied = match &typed {
+        // Only a 429 says for certain that nothing was done; a 503 may come after.
         Error::Server(_) => true,
+        Error::RateLimited { response, .. } => response.status() != StatusCode::TOO_MANY_REQUESTS,
         Error::Timeout(e) | Error::Connection(e) => !e.is_connect(),
         _ => false,
     };

@@ -482,6 +482,7 @@ async fn quote_only_0_is_sent_exactly_once_whatever_happens() {
             &json!({"errors": ["An unexpected internal error occurred"]}),
         ),
         Act::Reply(503, vec![], "<html>down</html>".into()),
+        Act::Reply(503, vec![("retry-after", "1".into())], "{}".into()),
         Act::Delay(Duration::from_secs(3), "{}".into()),
     ];
     for fault in faults {
