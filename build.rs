@@ -24,7 +24,10 @@ fn main() {
         let spec_path = format!("specs/{provider}.yaml");
         println!("cargo:rerun-if-changed={spec_path}");
         let started = Instant::now();
-        let code = generate(&spec_path);
+        let code = generate(
+            &spec_path,
+            &Path::new(&out_dir).join(format!("{provider}.json")),
+        );
         fs::write(Path::new(&out_dir).join(format!("{provider}.rs")), code)
             .unwrap_or_else(|e| panic!("writing generated {provider}.rs: {e}"));
         if env::var_os("PARTNER_BINDINGS_CODEGEN_TIMINGS").is_some() {
@@ -36,11 +39,18 @@ fn main() {
     }
 }
 
-fn generate(spec_path: &str) -> String {
+/// Generates the client code, and writes the spec as JSON to `json_path` (the sandbox and
+/// the CLI serve it without a YAML parser at run time).
+fn generate(spec_path: &str, json_path: &Path) -> String {
     let text = fs::read_to_string(spec_path).unwrap_or_else(|e| panic!("reading {spec_path}: {e}"));
     // YAML is a superset of JSON, so this reads either form.
     let mut value: serde_json::Value =
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{spec_path} is not YAML: {e}"));
+    fs::write(
+        json_path,
+        serde_json::to_string(&value).expect("a JSON value"),
+    )
+    .unwrap_or_else(|e| panic!("writing {}: {e}", json_path.display()));
     let patch_fields = partial_update_fields(&value);
     map_media_types(&mut value);
     let spec: openapiv3::OpenAPI = serde_json::from_value(value)

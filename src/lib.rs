@@ -31,3 +31,5 @@ pub mod insly;
 pub mod rentalcover;
 #[cfg(feature = "rocketkor")]
 pub mod rocketkor;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
