@@ -53,6 +53,7 @@ fn generate(spec_path: &str, json_path: &Path) -> String {
     .unwrap_or_else(|e| panic!("writing {}: {e}", json_path.display()));
     let patch_fields = partial_update_fields(&value);
     map_media_types(&mut value);
+    any_of_as_one_of(&mut value);
     let spec: openapiv3::OpenAPI = serde_json::from_value(value)
         .unwrap_or_else(|e| panic!("{spec_path} is not an OpenAPI 3.0 document: {e}"));
     let mut generator = Generator::new(&settings());
@@ -130,6 +131,23 @@ fn map_media_types(value: &mut serde_json::Value) {
             map.values_mut().for_each(map_media_types);
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(map_media_types),
+        _ => {}
+    }
+}
+
+/// The specs write open enums as `anyOf: [<known values>, string]` (a known value matches
+/// both, so `oneOf` would be wrong for other languages' validators). typify turns `anyOf`
+/// into a struct of flattened options, which cannot hold a string; as `oneOf` it makes an
+/// untagged enum tried in order (known first), which is exactly the Rust type we want.
+fn any_of_as_one_of(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(any_of) = map.remove("anyOf") {
+                map.insert("oneOf".to_string(), any_of);
+            }
+            map.values_mut().for_each(any_of_as_one_of);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(any_of_as_one_of),
         _ => {}
     }
 }

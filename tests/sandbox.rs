@@ -792,3 +792,40 @@ async fn clients_reuse_connections() {
     assert_eq!(counts["ecurring.updateCustomer"], 20);
     let _ = SANDBOX_TOKEN;
 }
+
+#[test]
+fn bundled_specs_pass_the_structural_check_and_broken_ones_fail() {
+    for provider in Provider::ALL {
+        let spec: Value = serde_json::from_str(provider.spec_json()).unwrap();
+        assert_eq!(
+            partner_bindings::sandbox::check_spec(&spec),
+            Vec::<String>::new(),
+            "{provider:?}"
+        );
+    }
+    let mut spec: Value = serde_json::from_str(Provider::RocketKor.spec_json()).unwrap();
+    spec["components"]["schemas"]["Name40"]["maxLength"] = json!(3);
+    spec["components"]["schemas"]["CountryCode3"]["pattern"] = json!("^[A-Z{3}$");
+    let problems = partner_bindings::sandbox::check_spec(&spec);
+    assert!(
+        problems.iter().any(|p| p.contains("does not compile")),
+        "{problems:?}"
+    );
+    let mut spec: Value = serde_json::from_str(Provider::RocketKor.spec_json()).unwrap();
+    spec["components"]["schemas"]["Name40"]["maxLength"] = json!(3);
+    let problems = partner_bindings::sandbox::check_spec(&spec);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("firstName must be at most 3 characters")),
+        "{problems:?}"
+    );
+    let mut spec: Value = serde_json::from_str(Provider::Insly.spec_json()).unwrap();
+    spec["paths"]["/api/policy/update"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["$ref"] = json!("#/components/schemas/Nope");
+    let problems = partner_bindings::sandbox::check_spec(&spec);
+    assert_eq!(
+        problems,
+        ["$ref #/components/schemas/Nope does not resolve"]
+    );
+}
