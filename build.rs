@@ -62,6 +62,7 @@ fn generate(spec_path: &str, json_path: &Path) -> String {
         .unwrap_or_else(|e| panic!("progenitor failed on {spec_path}: {e}"));
     let mut file: syn::File = syn::parse2(tokens)
         .unwrap_or_else(|e| panic!("generated code for {spec_path} does not parse: {e}"));
+    syn::visit_mut::visit_file_mut(&mut ExtraDefaults, &mut file);
     for (type_name, field) in &patch_fields {
         let mut rewrite = TriState {
             type_name,
@@ -269,5 +270,23 @@ impl syn::visit_mut::VisitMut for TriState<'_> {
             }
         }
         syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// typify's builders require the `extra` map (the spec's `additionalProperties`) to be set
+/// even when empty; a builder should start with no extra members, like every other
+/// optional member.
+struct ExtraDefaults;
+
+impl syn::visit_mut::VisitMut for ExtraDefaults {
+    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+        let is_extra = matches!(&field.member, syn::Member::Named(name) if name == "extra");
+        let unset = quote::ToTokens::to_token_stream(&field.expr)
+            .to_string()
+            .contains("no value supplied for extra");
+        if is_extra && unset {
+            field.expr = syn::parse_quote!(Ok(Default::default()));
+        }
+        syn::visit_mut::visit_field_value_mut(self, field);
     }
 }

@@ -758,6 +758,36 @@ async fn quote_then_confirm_sends_the_same_change_with_quote_only_0() {
 }
 
 #[tokio::test]
+async fn a_change_built_member_by_member_needs_no_extra_map() {
+    // typify's builders used to demand `.extra(..)`; build.rs makes it default to empty.
+    let server = Scripted::start(vec![ok("rentalcover", "update_insurance.response.json")]).await;
+    let change = rentalcover::types::UpdateInsuranceRequest::builder()
+        .from_date(
+            "2026-12-01 10:00:00"
+                .parse::<rentalcover::types::DateTimeText>()
+                .unwrap(),
+        )
+        .to_date(
+            "2026-12-05 10:00:00"
+                .parse::<rentalcover::types::DateTimeText>()
+                .unwrap(),
+        )
+        .first_name(Some("Jack".to_string()))
+        .last_name(None)
+        .email("jack@example.com".to_string())
+        .country("AU".parse::<rentalcover::types::CountryCode>().unwrap());
+    rc(&server.base)
+        .update_insurance("AB12-345C-INS", PolicyChange::new(Decimal::ONE, change))
+        .quote()
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(server.requests()[0].body.clone()).unwrap(),
+        r#"{"Country":"AU","Email":"jack@example.com","FirstName":"Jack","FromDate":"2026-12-01 10:00:00","LastName":null,"QuoteOnly":1,"ToDate":"2026-12-05 10:00:00"}"#
+    );
+}
+
+#[tokio::test]
 async fn a_quote_without_a_total_is_undecodable_not_a_guess() {
     let mut response = fixture("rentalcover", "update_insurance.response.json");
     response["TotalAmount"] = json!("n/a");

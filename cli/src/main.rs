@@ -1,1 +1,238 @@
-fn main() {}
+//! `partner-bindings`: run the whole flow against the embedded sandbox (`demo`), serve the
+//! sandbox (`sandbox`), work with the bundled specs (`specs`), or call any server with one
+//! provider operation (`rentalcover update-insurance ...`).
+//!
+//! Exit codes: 0 success; 2 invalid input (arguments, body, validation: nothing sent);
+//! 3 the provider answered with an error; 4 network failure or unknown outcome.
+
+mod demo;
+mod ops;
+
+use std::{net::IpAddr, path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use partner_bindings::sandbox::{check_spec, Provider, Sandbox};
+
+/// Typed, safe calls to RentalCover, Insly, eCurring and RocketKOR, and a sandbox that
+/// speaks all four.
+#[derive(Parser)]
+#[command(name = "partner-bindings", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the sandbox on a free loopback port and run every provider's update flow
+    /// through the library, printing what happened.
+    Demo {
+        /// Print the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the sandbox until interrupted, one log line per request.
+    Sandbox {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+    },
+    /// The bundled OpenAPI specs.
+    Specs {
+        #[command(subcommand)]
+        command: SpecsCommand,
+    },
+    /// RentalCover calls.
+    Rentalcover {
+        #[command(subcommand)]
+        operation: ops::RentalcoverOp,
+    },
+    /// Insly calls.
+    Insly {
+        #[command(subcommand)]
+        operation: ops::InslyOp,
+    },
+    /// eCurring calls.
+    Ecurring {
+        #[command(subcommand)]
+        operation: ops::EcurringOp,
+    },
+    /// RocketKOR calls.
+    Rocketkor {
+        #[command(subcommand)]
+        operation: ops::RocketkorOp,
+    },
+}
+
+#[derive(Subcommand)]
+enum SpecsCommand {
+    /// List the bundled specs and their operations.
+    List,
+    /// Write every spec as YAML and JSON into DIR.
+    Export {
+        /// Directory to write into (created if missing).
+        dir: PathBuf,
+    },
+    /// Check specs structurally: parse, references, schemas, operationIds, examples
+    /// against their schemas. Without FILES, the bundled ones.
+    Check {
+        /// YAML or JSON spec files to check instead of the bundled ones.
+        files: Vec<PathBuf>,
+    },
+}
+
+/// Exit codes, one per kind of failure.
+pub(crate) mod exit {
+    /// Invalid input: nothing was sent.
+    pub const INVALID_INPUT: u8 = 2;
+    /// The provider answered with an error.
+    pub const API_ERROR: u8 = 3;
+    /// Network failure, or a call whose outcome is unknown.
+    pub const NETWORK: u8 = 4;
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Demo { json } => demo::run(json).await,
+        Command::Sandbox { port, host } => serve(host, port).await,
+        Command::Specs { command } => specs(command),
+        Command::Rentalcover { operation } => ops::rentalcover(operation).await,
+        Command::Insly { operation } => ops::insly(operation).await,
+        Command::Ecurring { operation } => ops::ecurring(operation).await,
+        Command::Rocketkor { operation } => ops::rocketkor(operation).await,
+    }
+}
+
+async fn serve(host: IpAddr, port: u16) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_writer(std::io::stdout)
+        .init();
+    let sandbox = match Sandbox::bind((host, port).into(), true).await {
+        Ok(sandbox) => sandbox,
+        Err(e) => {
+            eprintln!("error: cannot listen on {host}:{port}: {e}");
+            return ExitCode::from(exit::NETWORK);
+        }
+    };
+    println!("sandbox listening on {}", sandbox.url());
+    for provider in Provider::ALL {
+        println!(
+            "  {:<12} {}   credential: {}",
+            provider.name(),
+            sandbox.base_url(provider),
+            provider.credential()
+        );
+    }
+    println!(
+        "  request counts: {}/_sandbox/counts   (Ctrl-C stops)",
+        sandbox.url()
+    );
+    sandbox
+        .serve_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    ExitCode::SUCCESS
+}
+
+fn specs(command: SpecsCommand) -> ExitCode {
+    match command {
+        SpecsCommand::List => {
+            for provider in Provider::ALL {
+                let spec: serde_json::Value =
+                    serde_json::from_str(provider.spec_json()).unwrap_or_default();
+                println!(
+                    "{} ({} {})",
+                    provider.name(),
+                    spec["info"]["title"].as_str().unwrap_or(""),
+                    spec["info"]["version"].as_str().unwrap_or("")
+                );
+                for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+                    for (method, op) in item.as_object().into_iter().flatten() {
+                        if let Some(id) = op["operationId"].as_str() {
+                            println!("  {:<26} {} {path}", id, method.to_uppercase());
+                        }
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        SpecsCommand::Export { dir } => {
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                eprintln!("error: cannot create {}: {e}", dir.display());
+                return ExitCode::from(exit::INVALID_INPUT);
+            }
+            for provider in Provider::ALL {
+                for (ext, text) in [
+                    ("yaml", provider.spec_yaml()),
+                    ("json", provider.spec_json()),
+                ] {
+                    let path = dir.join(format!("{}.{ext}", provider.name()));
+                    if let Err(e) = std::fs::write(&path, text) {
+                        eprintln!("error: cannot write {}: {e}", path.display());
+                        return ExitCode::from(exit::INVALID_INPUT);
+                    }
+                    println!("{}", path.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        SpecsCommand::Check { files } => {
+            let specs: Vec<(String, Result<serde_json::Value, String>)> = if files.is_empty() {
+                Provider::ALL
+                    .iter()
+                    .map(|p| {
+                        let parsed = serde_json::from_str(p.spec_json()).map_err(|e| e.to_string());
+                        (format!("{} (bundled)", p.name()), parsed)
+                    })
+                    .collect()
+            } else {
+                files
+                    .iter()
+                    .map(|f| (f.display().to_string(), read_spec(f)))
+                    .collect()
+            };
+            let mut failed = false;
+            for (name, spec) in specs {
+                let problems = match spec {
+                    Ok(spec) => {
+                        let mut problems = check_spec(&spec);
+                        if problems.is_empty() {
+                            if let Err(e) = serde_json::from_value::<openapiv3::OpenAPI>(spec) {
+                                problems.push(format!("not an OpenAPI 3.0 document: {e}"));
+                            }
+                        }
+                        problems
+                    }
+                    Err(e) => vec![e],
+                };
+                if problems.is_empty() {
+                    println!("ok      {name}");
+                } else {
+                    failed = true;
+                    println!("FAILED  {name}");
+                    for problem in problems {
+                        println!("        - {problem}");
+                    }
+                }
+            }
+            if failed {
+                ExitCode::from(exit::INVALID_INPUT)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}
+
+fn read_spec(path: &PathBuf) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    // YAML is a superset of JSON, so this reads either.
+    serde_yaml::from_str(&text).map_err(|e| format!("not YAML or JSON: {e}"))
+}

@@ -1,0 +1,373 @@
+//! `partner-bindings demo`: the whole job on a fresh machine. Starts the sandbox on a free
+//! loopback port and runs each provider's update flow through the library, as a backend
+//! would, then prints what happened (text, or JSON with `--json`).
+
+use std::process::ExitCode;
+
+use partner_bindings::{
+    ecurring, insly,
+    rentalcover::{self, PolicyChange},
+    rocketkor,
+    sandbox::{Provider, Sandbox},
+    Decimal, Error,
+};
+use serde_json::{json, Value};
+
+/// One step of the demo, as reported.
+struct Step {
+    provider: &'static str,
+    title: &'static str,
+    outcome: Result<Vec<String>, String>,
+}
+
+type Outcome = Result<Vec<String>, String>;
+
+fn failed(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+pub async fn run(json_output: bool) -> ExitCode {
+    let sandbox = match Sandbox::start().await {
+        Ok(sandbox) => sandbox,
+        Err(e) => {
+            eprintln!("error: cannot start the sandbox: {e}");
+            return ExitCode::from(crate::exit::NETWORK);
+        }
+    };
+    let steps = [
+        Step {
+            provider: "RentalCover",
+            title: "move a booking's customer to a new email address",
+            outcome: rentalcover_customer(&sandbox).await,
+        },
+        Step {
+            provider: "RentalCover",
+            title: "quote a policy change, then confirm it",
+            outcome: rentalcover_policy(&sandbox).await,
+        },
+        Step {
+            provider: "Insly",
+            title: "mid-term adjustment of a home policy: a charge, then a refund",
+            outcome: insly_adjustment(&sandbox).await,
+        },
+        Step {
+            provider: "eCurring",
+            title: "change a customer's address (PATCH), other attributes untouched",
+            outcome: ecurring_address(&sandbox).await,
+        },
+        Step {
+            provider: "RocketKOR",
+            title: "update a card holder's profile with a shipping address",
+            outcome: rocketkor_profile(&sandbox).await,
+        },
+        Step {
+            provider: "RocketKOR",
+            title: "an invalid change is refused before anything is sent",
+            outcome: rocketkor_invalid(&sandbox).await,
+        },
+    ];
+    let all_ok = steps.iter().all(|s| s.outcome.is_ok());
+    if json_output {
+        let report = json!({
+            "sandbox": sandbox.url(),
+            "ok": all_ok,
+            "steps": steps.iter().map(|s| json!({
+                "provider": s.provider,
+                "step": s.title,
+                "ok": s.outcome.is_ok(),
+                "details": match &s.outcome { Ok(lines) => lines.clone(), Err(e) => vec![e.clone()] },
+            })).collect::<Vec<Value>>(),
+            "requests_received": sandbox.counts(),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        println!(
+            "partner-bindings demo: every provider's update flow against the embedded sandbox"
+        );
+        println!(
+            "(sandbox at {}; nothing leaves this machine)\n",
+            sandbox.url()
+        );
+        for (i, step) in steps.iter().enumerate() {
+            let mark = if step.outcome.is_ok() { "ok  " } else { "FAIL" };
+            println!("{}. [{mark}] {}: {}", i + 1, step.provider, step.title);
+            match &step.outcome {
+                Ok(lines) => lines.iter().for_each(|l| println!("       {l}")),
+                Err(e) => println!("       error: {e}"),
+            }
+            println!();
+        }
+        println!("requests the sandbox received:");
+        for (operation, count) in sandbox.counts() {
+            println!("  {operation:<36} {count}");
+        }
+        println!(
+            "\n{}",
+            if all_ok {
+                "all steps worked."
+            } else {
+                "some steps FAILED (see above)."
+            }
+        );
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+async fn rentalcover_customer(sandbox: &Sandbox) -> Outcome {
+    let client = rentalcover::Client::builder()
+        .base_url(sandbox.base_url(Provider::RentalCover))
+        .credential(Provider::RentalCover.credential())
+        .build()
+        .map_err(failed)?;
+    let change = rentalcover::types::UpdateCustomerRequest::builder()
+        .agent_reference(
+            "LIUI-HQS7-INS"
+                .parse::<rentalcover::types::UpdateCustomerRequestAgentReference>()
+                .map_err(failed)?,
+        )
+        .email("john.doe@example.com".to_string())
+        .new_email(Some("john.doe@example.net".to_string()))
+        .phone(Some("+61410123456".to_string()));
+    let response = client.update_customer(change).await.map_err(failed)?;
+    let customer = response
+        .customer
+        .as_ref()
+        .ok_or("no customer in the response")?;
+    let email = customer.email.clone().unwrap_or_default();
+    if email != "john.doe@example.net" {
+        return Err(format!(
+            "the customer's email is {email:?}, not the new one"
+        ));
+    }
+    Ok(vec![
+        "booking LIUI-HQS7-INS: john.doe@example.com -> john.doe@example.net".into(),
+        format!(
+            "customer {} {} now reached at {email}, phone {}",
+            customer.first_name.as_deref().unwrap_or(""),
+            customer.last_name.as_deref().unwrap_or(""),
+            customer.phone.as_deref().unwrap_or("")
+        ),
+    ])
+}
+
+async fn rentalcover_policy(sandbox: &Sandbox) -> Outcome {
+    let client = rentalcover::Client::builder()
+        .base_url(sandbox.base_url(Provider::RentalCover))
+        .credential(Provider::RentalCover.credential())
+        .build()
+        .map_err(failed)?;
+    let parse_date = |t: &str| {
+        t.parse::<rentalcover::types::DateTimeText>()
+            .map_err(failed)
+    };
+    // Five days instead of four, with AUD 2,900 of cover: the sandbox prices AUD 14.50 a day.
+    let change = rentalcover::types::UpdateInsuranceRequest::builder()
+        .from_date(parse_date("2026-12-01 10:00:00")?)
+        .to_date(parse_date("2026-12-05 10:00:00")?)
+        .first_name(Some("Jack".to_string()))
+        .last_name(Some("Smith".to_string()))
+        .email("jacksmith@myemail.com.au".to_string())
+        .country(
+            "AU".parse::<rentalcover::types::CountryCode>()
+                .map_err(failed)?,
+        )
+        .vehicle_std_liability_low(Some(2900.0));
+    let previous = Decimal::new(6000, 2);
+    let quote = client
+        .update_insurance("AB12-345C-INS", PolicyChange::new(previous, change))
+        .quote()
+        .await
+        .map_err(failed)?;
+    let mut lines = vec![
+        format!("policy AB12-345C-INS costs AUD {previous:.2}; the change: 5 days, AUD 2,900 cover"),
+        format!("quote (QuoteOnly=1, nothing saved): \"For this update there will be {}. Would you like to proceed?\"", quote.adjustment()),
+    ];
+    let applied = quote.confirm().await.map_err(failed)?;
+    let total = applied
+        .policy()
+        .total_amount
+        .as_ref()
+        .and_then(|t| t.as_decimal())
+        .map(|t| format!("{t:.2}"))
+        .unwrap_or_default();
+    lines.push(format!(
+        "confirmed (QuoteOnly=0, sent once): {} applied; the policy now costs AUD {total} for {} days",
+        applied.adjustment(),
+        applied.policy().covered_days.as_ref().map(|d| d.as_str().into_owned()).unwrap_or_default()
+    ));
+    Ok(lines)
+}
+
+async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
+    let client = insly::Client::builder()
+        .base_url(sandbox.base_url(Provider::Insly))
+        .credential(Provider::Insly.credential())
+        .build()
+        .map_err(failed)?;
+    let products = |list: &[&str]| -> Result<insly::types::Products, String> {
+        serde_json::from_value(json!({ "combined": list })).map_err(failed)
+    };
+    let base = insly::types::UpdatePolicyRequest::builder()
+        .policy_oid(std::num::NonZeroU64::new(10_985_815).ok_or("policy id")?)
+        .customer_oid(std::num::NonZeroU64::new(10_985_801).ok_or("customer id")?)
+        .mta_type(Some(2))
+        .home_policy_excess(Some(300.0));
+    let add = client
+        .update_policy(
+            base.clone()
+                .products(Some(products(&["core", "personal_possessions"])?)),
+        )
+        .await
+        .map_err(failed)?;
+    let remove = client
+        .update_policy(base.products(Some(products(&["core"])?)))
+        .await
+        .map_err(failed)?;
+    let (added, removed) = (insly::payable(&add), insly::payable(&remove));
+    match (added, removed) {
+        (Some(a), Some(r)) if a > Decimal::ZERO && r < Decimal::ZERO => Ok(vec![
+            format!("policy 10985815: excess 300, add personal possessions -> payable now {a:.2}"),
+            format!(
+                "then remove personal possessions -> refund of {:.2} (mta_payable {r:.2})",
+                -r
+            ),
+        ]),
+        other => Err(format!("expected a charge then a refund, got {other:?}")),
+    }
+}
+
+async fn ecurring_address(sandbox: &Sandbox) -> Outcome {
+    let client = ecurring::Client::builder()
+        .base_url(sandbox.base_url(Provider::ECurring))
+        .credential(Provider::ECurring.credential())
+        .build()
+        .map_err(failed)?;
+    let change = ecurring::types::CustomerAttributesUpdate::builder()
+        .street(Some("Keizersgracht".to_string()))
+        .house_number(Some("123".to_string()))
+        .house_number_add(ecurring::Patch::Clear)
+        .postalcode(Some("1015CJ".to_string()))
+        .city(Some("Amsterdam".to_string()));
+    let response = client.update_customer("1", change).await.map_err(failed)?;
+    let a = response
+        .data
+        .as_ref()
+        .and_then(|d| d.attributes.as_ref())
+        .ok_or("no attributes in the response")?;
+    let kept = a.first_name.as_deref() == Some("Customer")
+        && a.email.as_deref() == Some("customer.test@ecurring.com");
+    if !kept || a.street.as_deref() != Some("Keizersgracht") {
+        return Err("the PATCH changed attributes it did not send".into());
+    }
+    Ok(vec![
+        format!(
+            "customer 1 now lives at {} {}, {} {} (house_number_add cleared with null)",
+            a.street.as_deref().unwrap_or(""),
+            a.house_number.as_deref().unwrap_or(""),
+            a.postalcode.as_deref().unwrap_or(""),
+            a.city.as_deref().unwrap_or("")
+        ),
+        format!(
+            "untouched: name {} {}, email {}",
+            a.first_name.as_deref().unwrap_or(""),
+            a.last_name.as_deref().unwrap_or(""),
+            a.email.as_deref().unwrap_or("")
+        ),
+    ])
+}
+
+fn rocketkor_client(sandbox: &Sandbox) -> Result<rocketkor::Client, String> {
+    rocketkor::Client::builder()
+        .base_url(sandbox.base_url(Provider::RocketKor))
+        .credential(Provider::RocketKor.credential())
+        .build()
+        .map_err(failed)
+}
+
+const CARD_HOLDER: &str = "0e01f271-80b1-4724-b5dc-6959c7cd88dc";
+
+async fn rocketkor_profile(sandbox: &Sandbox) -> Outcome {
+    let client = rocketkor_client(sandbox)?;
+    let shipping: rocketkor::types::AddressInput = serde_json::from_value(json!({
+        "type": "SHIPPING",
+        "name": {"firstName": "Sarah", "lastName": "Green"},
+        "streetLine1": "1 Harbour Road", "cityName": "Boston", "stateCode": "MA",
+        "countryCode": "USA", "zipCode": "02110", "primary": true
+    }))
+    .map_err(failed)?;
+    let change = rocketkor::types::UpdateIndividualCustomerRequest::builder()
+        .addresses(vec![shipping])
+        .primary_phone_number(Some(rocketkor::types::PhoneNumberInput {
+            number: Some(rocketkor::phone_number("+1 (617) 555-0100").map_err(failed)?),
+            ..Default::default()
+        }))
+        .middle_name(rocketkor::Patch::Clear);
+    let customer = client
+        .update_individual_customer(CARD_HOLDER.parse().map_err(failed)?, change)
+        .await
+        .map_err(failed)?;
+    let primary_shipping = customer
+        .addresses
+        .iter()
+        .flatten()
+        .find(|a| {
+            a.primary.as_ref().is_some_and(|p| p.get())
+                && serde_json::to_value(&a.type_).ok() == Some(json!("SHIPPING"))
+        })
+        .and_then(|a| a.street_line1.clone())
+        .unwrap_or_default();
+    if primary_shipping != "1 Harbour Road" {
+        return Err(format!("primary shipping address is {primary_shipping:?}"));
+    }
+    Ok(vec![
+        "new primary SHIPPING address 1 Harbour Road, Boston MA 02110 (the old one is no longer primary)".into(),
+        format!(
+            "phone typed as \"+1 (617) 555-0100\" sent as {}; middle name cleared",
+            customer
+                .primary_phone_number
+                .as_ref()
+                .and_then(|p| p.number.clone())
+                .unwrap_or_default()
+        ),
+        format!("socialId in the response stays redacted in logs: {:?}", customer.social_id),
+    ])
+}
+
+async fn rocketkor_invalid(sandbox: &Sandbox) -> Outcome {
+    let client = rocketkor_client(sandbox)?;
+    let before = sandbox.received("rocketkor.updateIndividualCustomer");
+    let unnamed: rocketkor::types::AddressInput = serde_json::from_value(json!({
+        "type": "SHIPPING", "streetLine1": "9 Elm St", "zipCode": "10001",
+        "countryCode": "USA", "stateCode": "NY"
+    }))
+    .map_err(failed)?;
+    let change =
+        rocketkor::types::UpdateIndividualCustomerRequest::builder().addresses(vec![unnamed]);
+    let result = client
+        .update_individual_customer(CARD_HOLDER.parse().map_err(failed)?, change)
+        .await;
+    let sent = sandbox.received("rocketkor.updateIndividualCustomer") - before;
+    match result {
+        Err(Error::Validation(violations)) if sent == 0 => Ok(vec![
+            "a SHIPPING address without a contact name:".into(),
+            format!(
+                "refused: {}",
+                violations
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            "requests the sandbox received for it: 0".into(),
+        ]),
+        Err(e) => Err(format!("unexpected error {e} ({sent} requests sent)")),
+        Ok(_) => Err("the invalid change was accepted".into()),
+    }
+}
