@@ -39,6 +39,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1")]
         host: IpAddr,
+        /// Do not log requests (for load tests).
+        #[arg(long)]
+        quiet: bool,
     },
     /// The bundled OpenAPI specs.
     Specs {
@@ -99,7 +102,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Demo { json } => demo::run(json).await,
-        Command::Sandbox { port, host } => serve(host, port).await,
+        Command::Sandbox { port, host, quiet } => serve(host, port, quiet).await,
         Command::Specs { command } => specs(command),
         Command::Rentalcover { operation } => ops::rentalcover(operation).await,
         Command::Insly { operation } => ops::insly(operation).await,
@@ -108,12 +111,12 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(host: IpAddr, port: u16) -> ExitCode {
+async fn serve(host: IpAddr, port: u16, quiet: bool) -> ExitCode {
     tracing_subscriber::fmt()
         .with_target(false)
         .with_writer(std::io::stdout)
         .init();
-    let sandbox = match Sandbox::bind((host, port).into(), true).await {
+    let sandbox = match Sandbox::bind((host, port).into(), !quiet).await {
         Ok(sandbox) => sandbox,
         Err(e) => {
             eprintln!("error: cannot listen on {host}:{port}: {e}");
