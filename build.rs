@@ -51,6 +51,7 @@ fn generate(spec_path: &str, json_path: &Path) -> String {
         serde_json::to_string(&value).expect("a JSON value"),
     )
     .unwrap_or_else(|e| panic!("writing {}: {e}", json_path.display()));
+    null_branches_as_nullable(&mut value);
     let patch_fields = partial_update_fields(&value);
     map_media_types(&mut value);
     any_of_as_one_of(&mut value);
@@ -132,6 +133,39 @@ fn map_media_types(value: &mut serde_json::Value) {
             map.values_mut().for_each(map_media_types);
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(map_media_types),
+        _ => {}
+    }
+}
+
+/// The specs write "this or null" the way OpenAPI 3.0 validators accept,
+/// `anyOf: [<schema>, {type: .., nullable: true, enum: [null]}]` (`nullable` beside a bare
+/// `allOf` has no effect for them). typify understands the older `allOf: [<schema>]` plus
+/// `nullable: true` and makes an `Option`; give it that.
+fn null_branches_as_nullable(value: &mut serde_json::Value) {
+    let is_null_only = |branch: &serde_json::Value| {
+        branch.get("nullable") == Some(&serde_json::Value::Bool(true))
+            && branch.get("enum") == Some(&serde_json::json!([null]))
+    };
+    match value {
+        serde_json::Value::Object(map) => {
+            for key in ["anyOf", "oneOf"] {
+                let Some(serde_json::Value::Array(branches)) = map.get_mut(key) else {
+                    continue;
+                };
+                let before = branches.len();
+                branches.retain(|b| !is_null_only(b));
+                if branches.len() == before {
+                    continue;
+                }
+                map.insert("nullable".to_string(), serde_json::Value::Bool(true));
+                if key == "anyOf" && map[key].as_array().is_some_and(|b| b.len() == 1) {
+                    let single = map.remove(key).expect("present");
+                    map.insert("allOf".to_string(), single);
+                }
+            }
+            map.values_mut().for_each(null_branches_as_nullable);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(null_branches_as_nullable),
         _ => {}
     }
 }

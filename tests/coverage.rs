@@ -119,16 +119,20 @@ fn every_documented_request_field_is_declared() {
 }
 
 /// Members of `value` that `schema` does not declare, as JSON paths. Maps
-/// (`additionalProperties` without `properties`) declare any key; for `oneOf` the
-/// alternative with the fewest undeclared members is taken.
+/// (`additionalProperties` without `properties`) declare any key; for `oneOf`/`anyOf` the
+/// alternative with the fewest undeclared members is taken (a null-only alternative,
+/// `enum: [null]`, only for `null`).
 fn undeclared(spec: &Value, schema: &Value, value: &Value, path: &str) -> Vec<String> {
     let parts = resolve(spec, schema);
-    if let Some(alternatives) = parts
-        .iter()
-        .find_map(|p| p.get("oneOf").and_then(Value::as_array))
-    {
+    if let Some(alternatives) = parts.iter().find_map(|p| {
+        p.get("oneOf")
+            .or_else(|| p.get("anyOf"))
+            .and_then(Value::as_array)
+    }) {
+        let null_only = |alt: &Value| alt.get("enum") == Some(&serde_json::json!([null]));
         return alternatives
             .iter()
+            .filter(|alt| value.is_null() || !null_only(alt))
             .filter(|alt| json_type_fits(spec, alt, value))
             .map(|alt| undeclared(spec, alt, value, path))
             .min_by_key(Vec::len)
