@@ -25,7 +25,11 @@ if [ ! -x "$TOOLS/node_modules/.bin/prism" ] || \
   (cd "$TOOLS" && npm init -y >/dev/null && \
     npm install --silent --no-audit --no-fund "@stoplight/prism-cli@$PRISM_VERSION" >/dev/null)
 fi
-cargo build --release -q -p partner-bindings-cli
+SANDBOX_BIN="${SANDBOX_BIN:-}"
+if [ -z "$SANDBOX_BIN" ]; then
+  cargo build --release -q -p partner-bindings-cli
+  SANDBOX_BIN=target/release/partner-bindings
+fi
 
 work="$(mktemp -d)"
 pids=()
@@ -66,7 +70,7 @@ run_wrk() { # url -> "requests non2xx p50_us"
   wrk -t2 -c10 -d"${DURATION}s" -s "$work/patch.lua" "$1" | awk '/^RESULT/ {print $2, $3, $4}'
 }
 
-target/release/partner-bindings sandbox --port "$SANDBOX_PORT" --quiet >/dev/null 2>&1 &
+"$SANDBOX_BIN" sandbox --port "$SANDBOX_PORT" --quiet >/dev/null 2>&1 &
 pids+=($!); sandbox_pid=$!
 wait_for "http://127.0.0.1:$SANDBOX_PORT/ecurring/customers/1"
 read -r s_req s_bad s_p50 < <(run_wrk "http://127.0.0.1:$SANDBOX_PORT/ecurring/customers/1")
@@ -87,4 +91,7 @@ awk -v d="$DURATION" -v sr="$s_req" -v sb="$s_bad" -v sp="$s_p50" -v sm="$s_rss"
   printf "%-28s %12.0f %10d %10.2fms %10.1f\n", "prism " pv, prps, pb, pp / 1000, pm / 1024
   printf "throughput ratio sandbox/prism: %.1fx (target >= 20x)\n", srps / prps
   printf "memory ratio sandbox/prism:     %.3f (target < 0.1; sandbox target < 30 MB)\n", sm / pm
+  if (ENVIRON["JSON_OUT"] != "") {
+    printf "{\"id\":\"sandbox-vs-prism\",\"duration_s\":%s,\"sandbox_rps\":%.1f,\"prism_rps\":%.1f,\"sandbox_rss_mb\":%.1f,\"prism_rss_mb\":%.1f,\"sandbox_p50_ms\":%.3f,\"prism_p50_ms\":%.3f,\"sandbox_non2xx\":%d,\"prism_non2xx\":%d,\"prism\":\"%s\"}\n", d, srps, prps, sm/1024, pm/1024, sp/1000, pp/1000, sb, pb, pv > ENVIRON["JSON_OUT"]
+  }
 }'
