@@ -171,6 +171,9 @@ struct HandCover {
     sub_product_tag: Option<String>,
 }
 
+/// Covers by policy, by line, by name.
+type HandCovers = HashMap<String, HashMap<String, HashMap<String, HandCover>>>;
+
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct HandChargeList {
@@ -267,7 +270,7 @@ struct HandAdjustment {
     charge: Option<HandCharge>,
     close_brothers: Option<HandCloseBrothers>,
     products: Option<HandProducts>,
-    covers: Option<HashMap<String, HashMap<String, HashMap<String, HandCover>>>>,
+    covers: Option<HandCovers>,
     payment_intent: Option<HandPaymentIntent>,
 }
 
