@@ -83,7 +83,7 @@ impl Provider for Api {
             ),
             // Moving the customer to NewEmail changes the key the booking is found by: a
             // repeat after success would fail and hide that the change was made.
-            "update_customer" if has_member(body, "NewEmail") => Safety::AtMostOnce(
+            "update_customer" if sets_new_email(body) => Safety::AtMostOnce(
                 "a NewEmail change re-keys the booking, so a repeat would not find it",
             ),
             // Setting customer details to given values: the same result however often sent.
@@ -94,21 +94,30 @@ impl Provider for Api {
     }
 }
 
-fn json_member(body: Option<&[u8]>, name: &str) -> Option<serde_json::Value> {
-    let value: serde_json::Value = serde_json::from_slice(body?).ok()?;
-    value.get(name).cloned()
+/// The two members the retry table looks at. Decoding only them skips the rest of the
+/// body without building it (this runs on every call).
+#[derive(serde::Deserialize)]
+struct Probe {
+    #[serde(rename = "QuoteOnly")]
+    quote_only: Option<serde_json::Value>,
+    #[serde(rename = "NewEmail")]
+    new_email: Option<serde_json::Value>,
+}
+
+fn probe(body: Option<&[u8]>) -> Option<Probe> {
+    serde_json::from_slice(body?).ok()
 }
 
 fn quote_only(body: Option<&[u8]>) -> Option<i64> {
-    match json_member(body, "QuoteOnly")? {
+    match probe(body)?.quote_only? {
         serde_json::Value::Number(n) => n.as_i64(),
         serde_json::Value::String(s) => s.parse().ok(),
         _ => None,
     }
 }
 
-fn has_member(body: Option<&[u8]>, name: &str) -> bool {
-    json_member(body, name).is_some_and(|v| !v.is_null())
+fn sets_new_email(body: Option<&[u8]>) -> bool {
+    probe(body).is_some_and(|p| p.new_email.is_some_and(|v| !v.is_null()))
 }
 
 /// RentalCover's error shapes: `{"errors": {"Field": ["message"]}}` or `{"errors": ["message"]}`.
