@@ -226,6 +226,9 @@ struct Operation {
     params: Vec<(String, Id)>,
     body: Option<Id>,
     received: AtomicU64,
+    /// A fault applied to every request of this operation (as if each carried the
+    /// `X-Sandbox-Fault` header), set with [`Sandbox::inject`].
+    injected: Mutex<Option<String>>,
 }
 
 enum PathSegment {
@@ -284,6 +287,7 @@ impl Served {
                     params,
                     body,
                     received: AtomicU64::new(0),
+                    injected: Mutex::new(None),
                 });
             }
         }
@@ -424,6 +428,30 @@ impl Sandbox {
         received(&self.shared, operation)
     }
 
+    /// Applies `fault` (the `X-Sandbox-Fault` syntax, e.g. `"reset"`, `"status=429,retry-after=1"`)
+    /// to every following request of `operation` (`"<provider>.<operationId>"`) until
+    /// called again with `None`; a request's own header still wins. Returns false for an
+    /// unknown operation.
+    pub fn inject(&self, operation: &str, fault: Option<&str>) -> bool {
+        let Some((provider, id)) = operation.split_once('.') else {
+            return false;
+        };
+        let found = self
+            .shared
+            .served
+            .iter()
+            .filter(|s| s.provider.name() == provider)
+            .flat_map(|s| &s.operations)
+            .find(|op| op.id == id);
+        match found {
+            Some(op) => {
+                *op.injected.lock().unwrap_or_else(|e| e.into_inner()) = fault.map(str::to_owned);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Requests received per operation.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         counts(&self.shared)
@@ -520,9 +548,10 @@ struct Fault {
 }
 
 impl Fault {
-    fn parse(headers: &HeaderMap) -> Fault {
+    fn parse(headers: &HeaderMap, injected: Option<&str>) -> Fault {
         let mut fault = Fault::default();
-        let Some(text) = headers.get("x-sandbox-fault").and_then(|v| v.to_str().ok()) else {
+        let header = headers.get("x-sandbox-fault").and_then(|v| v.to_str().ok());
+        let Some(text) = header.or(injected) else {
             return fault;
         };
         for part in text.split([',', ';']).map(str::trim) {
@@ -601,7 +630,12 @@ async fn respond(shared: &Shared, request: Request) -> Response {
     operation.received.fetch_add(1, Ordering::Relaxed);
     let (parts, body) = request.into_parts();
 
-    let fault = Fault::parse(&parts.headers);
+    let injected = operation
+        .injected
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let fault = Fault::parse(&parts.headers, injected.as_deref());
     if let Some(delay) = fault.delay {
         tokio::time::sleep(delay).await;
     }

@@ -1,0 +1,182 @@
+//! Secrets (API keys, tokens, socialId, securityAnswer) never appear in TRACE-level logs,
+//! Debug or Display of clients, requests, responses or errors, or panic messages, on the
+//! success path and on every error path (401, reset, truncated, HTML 503, 500, 429,
+//! validation). Its own test binary: it installs a tracing subscriber.
+#![cfg(feature = "sandbox")]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::fixture;
+use partner_bindings::{
+    ecurring, insly,
+    rentalcover::{self, PolicyChange},
+    rocketkor,
+    sandbox::{Provider, Sandbox},
+    Decimal, RetryPolicy, Secret,
+};
+use serde_json::json;
+
+const ROCKETKOR_ID: &str = "0e01f271-80b1-4724-b5dc-6959c7cd88dc";
+const OPERATIONS: [&str; 4] = [
+    "rentalcover.updateInsurance",
+    "insly.updatePolicy",
+    "ecurring.updateCustomer",
+    "rocketkor.updateIndividualCustomer",
+];
+
+fn insurance_change() -> PolicyChange {
+    let mut request = fixture("rentalcover", "update_insurance.request.json");
+    request["QuoteOnly"] = json!(1);
+    let typed: rentalcover::types::UpdateInsuranceRequest =
+        serde_json::from_value(request).unwrap();
+    PolicyChange::new(Decimal::new(60, 0), typed.into())
+}
+
+/// Collects everything a fmt subscriber writes at TRACE level.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
+    const KEY: &str = "sk-live-RC-7731-SECRET";
+    const TOKEN: &str = "tok-INSLY-9981-SECRET";
+    const EC: &str = "ec-7de1-SECRET";
+    const RK: &str = "rk-bearer-5521-SECRET";
+    const SSN: &str = "078-05-1120";
+    const ANSWER: &str = "my first dog was Rex";
+
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let mut shown: Vec<String> = Vec::new();
+    // Every provider, with a wrong secret credential (401) and with faults, so every error
+    // path runs; RocketKOR also with the customer secrets in the request.
+    for fault in [
+        None,
+        Some("reset"),
+        Some("truncate"),
+        Some("html"),
+        Some("status=500"),
+        Some("status=429,retry-after=0"),
+    ] {
+        for operation in OPERATIONS {
+            sandbox.inject(operation, fault);
+        }
+        let rc = rentalcover::Client::builder()
+            .base_url(sandbox.base_url(Provider::RentalCover))
+            .credential(KEY)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let ins = insly::Client::builder()
+            .base_url(sandbox.base_url(Provider::Insly))
+            .credential(TOKEN)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let ec = ecurring::Client::builder()
+            .base_url(sandbox.base_url(Provider::ECurring))
+            .credential(EC)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let rk = rocketkor::Client::builder()
+            .base_url(sandbox.base_url(Provider::RocketKor))
+            .credential(RK)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        shown.push(format!("{rc:?} {ins:?} {ec:?} {rk:?}"));
+        let profile = rocketkor::types::UpdateIndividualCustomerRequest::builder()
+            .social_id(Some(Secret::new(SSN)))
+            .social_id_country_code(Some(
+                "USA".parse::<rocketkor::types::CountryCode3>().unwrap(),
+            ))
+            .security_answer(Some(Secret::new(ANSWER)));
+        shown.push(format!("{profile:?}"));
+        let results = [
+            rc.update_insurance("AB12-345C-INS", insurance_change())
+                .quote()
+                .await
+                .map(|q| format!("{q:?}")),
+            ins.update_policy(
+                serde_json::from_value::<insly::types::UpdatePolicyRequest>(fixture(
+                    "insly",
+                    "update_policy.request.json",
+                ))
+                .unwrap()
+                .into(),
+            )
+            .await
+            .map(|r| format!("{r:?}")),
+            ec.update_customer(
+                "1",
+                ecurring::types::CustomerAttributesUpdate::builder().city(Some("x".into())),
+            )
+            .await
+            .map(|r| format!("{r:?}")),
+            rk.update_individual_customer(ROCKETKOR_ID.parse().unwrap(), profile)
+                .await
+                .map(|r| format!("{r:?}")),
+        ];
+        for result in results {
+            match result {
+                Ok(debug) => shown.push(debug),
+                Err(e) => shown.push(format!(
+                    "{e} | {e:?} | {:?}",
+                    std::error::Error::source(&e).map(ToString::to_string)
+                )),
+            }
+        }
+    }
+    // Validation errors that involve a secret member.
+    let rk = rocketkor::Client::builder()
+        .base_url(sandbox.base_url(Provider::RocketKor))
+        .credential(RK)
+        .build()
+        .unwrap();
+    let too_long = rocketkor::types::UpdateIndividualCustomerRequest::builder()
+        .social_id(Some(Secret::new(format!("{SSN}{}", "9".repeat(60)))));
+    let err = rk
+        .update_individual_customer(ROCKETKOR_ID.parse().unwrap(), too_long)
+        .await
+        .unwrap_err();
+    shown.push(format!("{err} {err:?}"));
+    // A panic message carrying a request.
+    let request = rocketkor::types::UpdateIndividualCustomerRequest::builder()
+        .security_answer(Some(Secret::new(ANSWER)));
+    let panic = std::panic::catch_unwind(|| panic!("unexpected: {request:?}")).unwrap_err();
+    shown.push(panic.downcast_ref::<String>().cloned().unwrap_or_default());
+
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("partner_bindings.call") && logs.contains("status=401"),
+        "{logs}"
+    );
+    let everything = format!("{}\n{logs}", shown.join("\n"));
+    for secret in [KEY, TOKEN, EC, RK, SSN, ANSWER] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked in:\n{everything}"
+        );
+    }
+}
