@@ -318,7 +318,10 @@ async fn fault_matrix() {
     let only = std::env::var("MATRIX_ONLY").ok();
     let cases: Vec<(Op, Fault)> = Op::ALL
         .iter()
-        .filter(|op| only.as_deref().is_none_or(|o| format!("{op:?}").starts_with(o)))
+        .filter(|op| {
+            only.as_deref()
+                .is_none_or(|o| format!("{op:?}").starts_with(o))
+        })
         .flat_map(|op| Fault::ALL.iter().map(move |fault| (*op, *fault)))
         .collect();
     // One case at a time: concurrent cases freeing and binding ports could hand one case's
@@ -452,4 +455,3 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
     }
     drop(stalled);
 }
-
