@@ -111,7 +111,7 @@ impl Client {
     /// card, so it is sent at most once: an unclear outcome is [`Error::OutcomeUnknown`].
     ///
     /// Validated first: `birthdate` and `effective_date` are real `DD/MM/YYYY` dates,
-    /// `email` is an address.
+    /// `email` is an address, excesses and limits are not negative.
     ///
     /// ```no_run
     /// use partner_bindings::insly::{self, types};
@@ -151,6 +151,30 @@ impl Client {
                 "email",
                 "must be an email address",
             );
+        }
+        for (field, amount) in [
+            ("home_policy_excess", body.home_policy_excess),
+            (
+                "home_buildings_policy_excess",
+                body.home_buildings_policy_excess,
+            ),
+            (
+                "home_contents_policy_excess",
+                body.home_contents_policy_excess,
+            ),
+            ("home_single_article_limit", body.home_single_article_limit),
+            (
+                "home_single_article_limit_personal_possessions",
+                body.home_single_article_limit_personal_possessions,
+            ),
+        ] {
+            if let Some(amount) = amount {
+                checks.check(
+                    amount >= 0.0 && amount.is_finite(),
+                    field,
+                    "must be an amount of at least 0",
+                );
+            }
         }
         checks.finish()?;
         self.run(|raw| async move { raw.update_policy().body(body).send().await })
