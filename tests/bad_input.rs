@@ -161,15 +161,19 @@ fn violation(rule: &str, value: &Value, all: &[(String, Value)]) -> Option<Value
     })
 }
 
+/// A member: its JSON pointer, its rules, whether it is required.
+type Member = (String, Vec<(String, Value)>, bool);
+/// A conditional rule: provider, operation, the member named, how to break it.
+type Conditional = (
+    Provider,
+    &'static str,
+    &'static str,
+    Box<dyn Fn(&mut Value)>,
+);
+
 /// Every member path of a request schema with its constraints, one level into objects and
 /// into the first item of arrays, as JSON pointers into the valid request.
-fn members(
-    spec: &Value,
-    schema: &Value,
-    pointer: String,
-    valid: &Value,
-    out: &mut Vec<(String, Vec<(String, Value)>, bool)>,
-) {
+fn members(spec: &Value, schema: &Value, pointer: String, valid: &Value, out: &mut Vec<Member>) {
     let schema = resolve(spec, schema);
     let required: Vec<&str> = schema["required"]
         .as_array()
@@ -435,7 +439,7 @@ async fn every_declared_constraint_is_refused_by_facade_and_sandbox() {
         }
     }
     // Conditional rules the schema cannot hold, documented on the pages.
-    let conditional: Vec<(Provider, &str, &str, Box<dyn Fn(&mut Value)>)> = vec![
+    let conditional: Vec<Conditional> = vec![
         (
             Provider::RentalCover,
             "updateInsurance",
