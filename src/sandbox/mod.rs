@@ -462,6 +462,13 @@ impl Sandbox {
         self.shared.connections.load(Ordering::Relaxed)
     }
 
+    /// Handles one request in-process, without the network, exactly as the server would
+    /// (used by the fuzz target for the sandbox's request handling).
+    #[doc(hidden)]
+    pub async fn handle_in_process(&self, request: Request) -> Response {
+        respond(&self.shared, request).await
+    }
+
     /// Runs until `shutdown` completes (the CLI's `sandbox` command).
     pub async fn serve_until(mut self, shutdown: impl std::future::Future<Output = ()>) {
         shutdown.await;
