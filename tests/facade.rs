@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use common::{fixture, Act, Scripted};
 use partner_bindings::{
@@ -1075,23 +1072,9 @@ async fn unknown_members_and_enum_values_are_kept() {
 
 // ---------------------------------------------------------------- secrets
 
-/// Collects everything a fmt subscriber writes at TRACE level.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn secrets_never_reach_debug_output_errors_or_traces() {
-    let logs = Captured::default();
+    let logs = common::Logs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -1151,7 +1134,7 @@ async fn secrets_never_reach_debug_output_errors_or_traces() {
     let panic = std::panic::catch_unwind(|| panic!("{:?}", profile_change())).unwrap_err();
     shown.push(panic.downcast_ref::<String>().cloned().unwrap_or_default());
 
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("partner_bindings.call"), "{logs}");
     assert!(logs.contains("provider=\"rocketkor\""), "{logs}");
     assert!(

@@ -467,12 +467,7 @@ fn client_parts(sandbox: &Sandbox, provider: Provider) -> (String, &'static str)
 #[tokio::test]
 async fn quote_only_1_saves_nothing_and_0_applies() {
     let sandbox = Sandbox::start().await.unwrap();
-    let (base, key) = client_parts(&sandbox, Provider::RentalCover);
-    let client = rentalcover::Client::builder()
-        .base_url(base)
-        .credential(key)
-        .build()
-        .unwrap();
+    let client = sandbox_client!(rentalcover, RentalCover, sandbox);
     let change = |to: &str| {
         let mut request = fixture("rentalcover", "update_insurance.request.json");
         request["QuoteOnly"] = json!(1);
@@ -531,12 +526,7 @@ async fn quote_only_1_saves_nothing_and_0_applies() {
 async fn state_is_kept_across_calls() {
     let sandbox = Sandbox::start().await.unwrap();
     // RentalCover: NewEmail moves the customer.
-    let (base, key) = client_parts(&sandbox, Provider::RentalCover);
-    let rc = rentalcover::Client::builder()
-        .base_url(base)
-        .credential(key)
-        .build()
-        .unwrap();
+    let rc = sandbox_client!(rentalcover, RentalCover, sandbox);
     let change: rentalcover::types::UpdateCustomerRequest =
         serde_json::from_value(fixture("rentalcover", "update_customer.request.json")).unwrap();
     let moved = rc.update_customer(change.clone().into()).await.unwrap();
@@ -560,12 +550,7 @@ async fn state_is_kept_across_calls() {
     );
 
     // eCurring: absent attributes are kept, null clears.
-    let (base, key) = client_parts(&sandbox, Provider::ECurring);
-    let ec = ecurring::Client::builder()
-        .base_url(base)
-        .credential(key)
-        .build()
-        .unwrap();
+    let ec = sandbox_client!(ecurring, ECurring, sandbox);
     let before = ec
         .update_customer(
             "1",
@@ -596,12 +581,7 @@ async fn state_is_kept_across_calls() {
     );
 
     // RocketKOR: a new primary SHIPPING address demotes the old one.
-    let (base, key) = client_parts(&sandbox, Provider::RocketKor);
-    let rk = rocketkor::Client::builder()
-        .base_url(base)
-        .credential(key)
-        .build()
-        .unwrap();
+    let rk = sandbox_client!(rocketkor, RocketKor, sandbox);
     let address: rocketkor::types::AddressInput = serde_json::from_value(json!({
         "type": "SHIPPING", "name": {"firstName": "Sarah", "lastName": "Green"},
         "streetLine1": "1 Harbour Rd", "cityName": "Boston", "stateCode": "MA",
@@ -637,12 +617,7 @@ async fn state_is_kept_across_calls() {
         .starts_with("*****"));
 
     // Insly: each adjustment re-prices from the last one.
-    let (base, key) = client_parts(&sandbox, Provider::Insly);
-    let insly = insly::Client::builder()
-        .base_url(base)
-        .credential(key)
-        .build()
-        .unwrap();
+    let insly = sandbox_client!(insly, Insly, sandbox);
     let change: insly::types::UpdatePolicyRequest =
         serde_json::from_value(fixture("insly", "update_policy.request.json")).unwrap();
     let first = insly.update_policy(change.clone().into()).await.unwrap();
@@ -767,12 +742,7 @@ async fn faults_are_injected_on_request() {
 #[tokio::test]
 async fn clients_reuse_connections() {
     let sandbox = Sandbox::start().await.unwrap();
-    let (base, key) = client_parts(&sandbox, Provider::ECurring);
-    let ec = ecurring::Client::builder()
-        .base_url(base)
-        .credential(key)
-        .build()
-        .unwrap();
+    let ec = sandbox_client!(ecurring, ECurring, sandbox);
     for _ in 0..20 {
         ec.update_customer(
             "1",

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use common::fixture;
 use partner_bindings::{
     ecurring, insly,
@@ -34,20 +32,6 @@ fn insurance_change() -> PolicyChange {
     PolicyChange::new(Decimal::new(60, 0), typed.into())
 }
 
-/// Collects everything a fmt subscriber writes at TRACE level.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     const KEY: &str = "sk-live-RC-7731-SECRET";
@@ -57,7 +41,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     const SSN: &str = "078-05-1120";
     const ANSWER: &str = "my first dog was Rex";
 
-    let logs = Logs::default();
+    let logs = common::Logs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -167,7 +151,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     let panic = std::panic::catch_unwind(|| panic!("unexpected: {request:?}")).unwrap_err();
     shown.push(panic.downcast_ref::<String>().cloned().unwrap_or_default());
 
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(
         logs.contains("partner_bindings.call") && logs.contains("status=401"),
         "{logs}"

@@ -391,3 +391,36 @@ macro_rules! client {
             .unwrap()
     };
 }
+
+/// A facade client for `$provider` against an in-process sandbox, with its credential.
+#[macro_export]
+macro_rules! sandbox_client {
+    ($provider:ident, $variant:ident, $sandbox:expr) => {
+        client!(
+            $provider,
+            $sandbox.base_url(partner_bindings::sandbox::Provider::$variant),
+            partner_bindings::sandbox::Provider::$variant.credential(),
+            partner_bindings::RetryPolicy::default()
+        )
+    };
+}
+
+/// Collects everything a tracing fmt subscriber writes (tests of what logs contain).
+#[derive(Clone, Default)]
+pub struct Logs(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
