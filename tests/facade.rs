@@ -1074,14 +1074,7 @@ async fn unknown_members_and_enum_values_are_kept() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn secrets_never_reach_debug_output_errors_or_traces() {
-    let logs = common::Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = common::global_logs();
 
     let mut shown = Vec::new();
     let mut response = fixture("rocketkor", "update_individual_customer.response.json");

@@ -41,14 +41,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     const SSN: &str = "078-05-1120";
     const ANSWER: &str = "my first dog was Rex";
 
-    let logs = common::Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = common::global_logs();
 
     let sandbox = Sandbox::start().await.unwrap();
     let mut shown: Vec<String> = Vec::new();

@@ -405,6 +405,25 @@ macro_rules! sandbox_client {
     };
 }
 
+/// Installs (once per test process) a global TRACE-level fmt subscriber writing into one
+/// buffer, and returns that buffer. Global, not per-thread: tracing caches per-callsite
+/// interest, and a thread-local subscriber raced with other tests' threads and lost events.
+pub fn global_logs() -> Logs {
+    static LOGS: std::sync::OnceLock<Logs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber");
+        logs
+    })
+    .clone()
+}
+
 /// Collects everything a tracing fmt subscriber writes (tests of what logs contain).
 #[derive(Clone, Default)]
 pub struct Logs(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
