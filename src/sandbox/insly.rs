@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use super::{example, Behaviour, Reject};
+use super::{example, json_amount, Behaviour, Reject};
 
 struct Policy {
     customer_oid: u64,
@@ -83,7 +83,7 @@ impl State {
         policy.offer += 1;
         let mut doc = self.template.clone();
         let response = &mut doc["response"];
-        response["mta_payable"] = number(payable);
+        response["mta_payable"] = json_amount(payable);
         response["is_mta_diff_negative"] = json!(payable.is_sign_negative() && !payable.is_zero());
         response["mta_offer_oid"] = json!(policy.offer.to_string());
         response["charge"]["refund"] = json!(payable.is_sign_negative() && !payable.is_zero());
@@ -92,7 +92,7 @@ impl State {
         }
         if response["payment_intent"].is_object() {
             let cents = (payable.abs() * Decimal::new(100, 0)).round();
-            response["payment_intent"]["amount"] = number(cents);
+            response["payment_intent"]["amount"] = json_amount(cents);
         }
         Ok(doc)
     }
@@ -124,8 +124,4 @@ pub(crate) fn error_body(reject: &Reject) -> Value {
         Value::Object(by_field)
     };
     json!({ "status": reject.status, "message": reject.message, "errors": errors })
-}
-
-fn number(amount: Decimal) -> Value {
-    serde_json::from_str(&amount.normalize().to_string()).unwrap_or(Value::Null)
 }

@@ -433,17 +433,7 @@ impl Sandbox {
     /// called again with `None`; a request's own header still wins. Returns false for an
     /// unknown operation.
     pub fn inject(&self, operation: &str, fault: Option<&str>) -> bool {
-        let Some((provider, id)) = operation.split_once('.') else {
-            return false;
-        };
-        let found = self
-            .shared
-            .served
-            .iter()
-            .filter(|s| s.provider.name() == provider)
-            .flat_map(|s| &s.operations)
-            .find(|op| op.id == id);
-        match found {
+        match find_operation(&self.shared, operation) {
             Some(op) => {
                 *op.injected.lock().unwrap_or_else(|e| e.into_inner()) = fault.map(str::to_owned);
                 true
@@ -486,17 +476,19 @@ impl Drop for Sandbox {
     }
 }
 
-fn received(shared: &Shared, operation: &str) -> u64 {
-    let Some((provider, id)) = operation.split_once('.') else {
-        return 0;
-    };
+/// The operation named `"<provider>.<operationId>"`.
+fn find_operation<'a>(shared: &'a Shared, operation: &str) -> Option<&'a Operation> {
+    let (provider, id) = operation.split_once('.')?;
     shared
         .served
         .iter()
         .filter(|s| s.provider.name() == provider)
         .flat_map(|s| &s.operations)
         .find(|op| op.id == id)
-        .map_or(0, |op| op.received.load(Ordering::Relaxed))
+}
+
+fn received(shared: &Shared, operation: &str) -> u64 {
+    find_operation(shared, operation).map_or(0, |op| op.received.load(Ordering::Relaxed))
 }
 
 fn counts(shared: &Shared) -> BTreeMap<String, u64> {
@@ -820,6 +812,11 @@ pub(crate) fn example(spec: &Value, operation_id: &str, response: bool) -> Value
         }
     }
     Value::Null
+}
+
+/// An amount as a JSON number with its exact digits (`72.5`, `-106.92`, `60`).
+pub(crate) fn json_amount(amount: rust_decimal::Decimal) -> Value {
+    serde_json::from_str(&amount.normalize().to_string()).unwrap_or(Value::Null)
 }
 
 /// Now, as RFC 3339 with `+00:00` (the providers' Atom form).

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use super::{example, Behaviour, Reject};
+use super::{example, json_amount, Behaviour, Reject};
 
 pub(crate) struct State {
     /// By email, lower case: (AgentReference, the `Customer` document).
@@ -127,8 +127,8 @@ impl State {
         doc["FromDate"] = body["FromDate"].clone();
         doc["ToDate"] = body["ToDate"].clone();
         doc["CoveredDays"] = json!(days);
-        doc["TotalAmount"] = number(total);
-        doc["InsuranceCoverAmount"] = number(cover);
+        doc["TotalAmount"] = json_amount(total);
+        doc["InsuranceCoverAmount"] = json_amount(cover);
         doc["TotalAmountFormatted"] = json!(format!("AU${total:.2}"));
         doc["DailyAmountFormatted"] = json!(format!("AU${daily:.2}"));
         doc["InsuranceCoverAmountFormatted"] = json!(format!("AU${}", grouped(cover)));
@@ -186,22 +186,12 @@ fn date(value: &Value) -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDateTime::parse_from_str(value.as_str()?, "%Y-%m-%d %H:%M:%S").ok()
 }
 
+/// An amount the client sent as a number or a string, exactly (the wire type the
+/// responses use does the parsing).
 fn decimal(value: &Value) -> Option<Decimal> {
-    match value {
-        Value::Number(n) => n
-            .to_string()
-            .parse()
-            .ok()
-            .or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A JSON number with the amount's exact digits.
-fn number(amount: Decimal) -> Value {
-    let normal = amount.normalize();
-    serde_json::from_str(&normal.to_string()).unwrap_or(Value::Null)
+    serde_json::from_value::<crate::wire::FlexNumber>(value.clone())
+        .ok()?
+        .as_decimal()
 }
 
 fn grouped(amount: Decimal) -> String {
