@@ -51,13 +51,21 @@ fn generate(spec_path: &str, json_path: &Path) -> String {
         serde_json::to_string(&value).expect("a JSON value"),
     )
     .unwrap_or_else(|e| panic!("writing {}: {e}", json_path.display()));
+    let empty_objects = empty_array_members(&mut value);
     null_branches_as_nullable(&mut value);
     let patch_fields = partial_update_fields(&value);
+    let open_members = open_member_lists(&value);
+    let sensitive = sensitive_components(&value, spec_path);
     map_media_types(&mut value);
     any_of_as_one_of(&mut value);
     let spec: openapiv3::OpenAPI = serde_json::from_value(value)
         .unwrap_or_else(|e| panic!("{spec_path} is not an OpenAPI 3.0 document: {e}"));
-    let mut generator = Generator::new(&settings());
+    let mut settings = settings();
+    // Members the spec marks `x-sensitive: true` must never reach Debug output or logs.
+    for name in &sensitive {
+        settings.with_replacement(name, "crate::Secret", std::iter::empty::<TypeImpl>());
+    }
+    let mut generator = Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&spec)
         .unwrap_or_else(|e| panic!("progenitor failed on {spec_path}: {e}"));
@@ -76,6 +84,33 @@ fn generate(spec_path: &str, json_path: &Path) -> String {
             rewrite.hits >= 3,
             "{spec_path}: tri-state field {type_name}.{field} not found in generated code"
         );
+    }
+    for (type_name, field) in &empty_objects {
+        let mut rewrite = EmptyAsNone {
+            type_name,
+            field,
+            hits: 0,
+        };
+        syn::visit_mut::visit_file_mut(&mut rewrite, &mut file);
+        assert_eq!(
+            rewrite.hits, 1,
+            "{spec_path}: member {type_name}.{field} (object or []) not found in generated code"
+        );
+    }
+    let with_extra = structs_with_extra(&file);
+    for (type_name, members) in open_members {
+        if !with_extra.contains(&type_name) {
+            continue;
+        }
+        let ident = syn::Ident::new(&type_name, proc_macro2::Span::call_site());
+        file.items.push(syn::parse_quote! {
+            impl crate::wire::OpenMembers for types::#ident {
+                const DECLARED: &'static [&'static str] = &[#(#members),*];
+                fn extra(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                    &self.extra
+                }
+            }
+        });
     }
     prettyplease::unparse(&file)
 }
@@ -109,9 +144,6 @@ fn settings() -> GenerationSettings {
                 .parse::<proc_macro2::TokenStream>()
                 .expect("a type path"),
         )
-        // Secrets about a customer must never reach Debug output or logs.
-        .with_replacement("Sensitive", "crate::Secret", std::iter::empty::<TypeImpl>())
-        .with_replacement("SocialId", "crate::Secret", std::iter::empty::<TypeImpl>())
         // typify's DateTime<Utc> rewrites "+01:00" to "Z"; keep the server's text and send Atom "+00:00".
         .with_replacement(
             "Timestamp",
@@ -184,6 +216,170 @@ fn any_of_as_one_of(value: &mut serde_json::Value) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(any_of_as_one_of),
         _ => {}
+    }
+}
+
+/// Component schemas marked `x-sensitive: true` (a secret string). The marker belongs on
+/// a component so that every member using it, in requests and responses, gets the
+/// redacting type.
+fn sensitive_components(spec: &serde_json::Value, spec_path: &str) -> Vec<String> {
+    let marked =
+        |v: &serde_json::Value| v.get("x-sensitive") == Some(&serde_json::Value::Bool(true));
+    let mut names = Vec::new();
+    for (name, schema) in spec
+        .pointer("/components/schemas")
+        .and_then(|s| s.as_object())
+        .into_iter()
+        .flatten()
+    {
+        if marked(schema) {
+            assert_eq!(
+                schema.get("type").and_then(|t| t.as_str()),
+                Some("string"),
+                "{spec_path}: x-sensitive component {name} must be a string"
+            );
+            names.push(name.clone());
+        }
+    }
+    // Anywhere else the marker would be silently ignored: refuse it.
+    fn inline(value: &serde_json::Value, top: bool, found: &mut bool) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if !top && map.get("x-sensitive") == Some(&serde_json::Value::Bool(true)) {
+                    *found = true;
+                }
+                map.values().for_each(|v| inline(v, false, found));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| inline(v, false, found)),
+            _ => {}
+        }
+    }
+    for schema in spec
+        .pointer("/components/schemas")
+        .and_then(|s| s.as_object())
+        .into_iter()
+        .flat_map(|s| s.values())
+    {
+        let mut found = false;
+        inline(schema, true, &mut found);
+        assert!(
+            !found,
+            "{spec_path}: put x-sensitive on a component schema, not inline"
+        );
+    }
+    let mut found = false;
+    inline(&spec["paths"], false, &mut found);
+    assert!(
+        !found,
+        "{spec_path}: put x-sensitive on a component schema, not inline"
+    );
+    names
+}
+
+/// PHP servers send `[]` for an empty object. The specs say so per member, as
+/// `anyOf: [<object>, EmptyArray, null]`; typify would make an enum of it. Drop the
+/// `EmptyArray` branch (the member stays an `Option` of the object) and return the
+/// members, as (Rust type name, Rust field name), whose decoder then reads `[]` as
+/// absent (`crate::wire::empty_as_none`).
+fn empty_array_members(spec: &mut serde_json::Value) -> Vec<(String, String)> {
+    let empty = serde_json::json!({"$ref": "#/components/schemas/EmptyArray"});
+    let mut members = Vec::new();
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    else {
+        return members;
+    };
+    for (name, schema) in schemas.iter_mut() {
+        let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) else {
+            continue;
+        };
+        for (prop, prop_schema) in properties.iter_mut() {
+            for key in ["anyOf", "oneOf"] {
+                let Some(serde_json::Value::Array(branches)) = prop_schema.get_mut(key) else {
+                    continue;
+                };
+                let before = branches.len();
+                branches.retain(|b| *b != empty);
+                if branches.len() < before {
+                    members.push((name.clone(), snake_case(prop)));
+                }
+            }
+        }
+    }
+    members
+}
+
+/// For every component object with both declared members and an open member map
+/// (`additionalProperties`), its name and the wire names of the declared members: a
+/// key in the open map must not shadow one of them.
+fn open_member_lists(spec: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    let mut lists = Vec::new();
+    for (name, schema) in spec
+        .pointer("/components/schemas")
+        .and_then(|s| s.as_object())
+        .into_iter()
+        .flatten()
+    {
+        let open = schema
+            .get("additionalProperties")
+            .is_some_and(|a| *a != serde_json::Value::Bool(false));
+        if let (true, Some(properties)) = (open, schema["properties"].as_object()) {
+            lists.push((name.clone(), properties.keys().cloned().collect()));
+        }
+    }
+    lists
+}
+
+/// Names of the generated structs that have an `extra` member map.
+fn structs_with_extra(file: &syn::File) -> Vec<String> {
+    let mut names = Vec::new();
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            if let syn::Item::Struct(s) = item {
+                if s.fields
+                    .iter()
+                    .any(|f| f.ident.as_ref().is_some_and(|i| i == "extra"))
+                {
+                    names.push(s.ident.to_string());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Adds `deserialize_with = "crate::wire::empty_as_none"` to one generated member, so
+/// that PHP's `[]` (and `null`) decode as absent.
+struct EmptyAsNone<'a> {
+    type_name: &'a str,
+    field: &'a str,
+    hits: usize,
+}
+
+impl syn::visit_mut::VisitMut for EmptyAsNone<'_> {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        // The builders hold the same names; only the decoded types need the attribute.
+        if item.ident != "builder" {
+            syn::visit_mut::visit_item_mod_mut(self, item);
+        }
+    }
+
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        if item.ident != self.type_name {
+            return;
+        }
+        for field in item.fields.iter_mut() {
+            if field.ident.as_ref().is_some_and(|i| i == self.field) {
+                field.attrs.push(syn::parse_quote!(
+                    #[serde(deserialize_with = "crate::wire::empty_as_none")]
+                ));
+                self.hits += 1;
+            }
+        }
     }
 }
 

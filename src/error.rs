@@ -222,6 +222,39 @@ impl fmt::Display for Problem {
 
 /// Everything a facade call can fail with. Match on it; every arm that had a response
 /// gives it (status, headers, raw body) through [`Error::response`].
+///
+/// # What an answer means
+///
+/// Every operation is either *repeatable* (sending it twice does what sending it once
+/// does: retried by the [`RetryPolicy`](crate::RetryPolicy)) or *at most once* (it moves
+/// money, or re-keys a record: RentalCover `updateInsurance` with `QuoteOnly=0`, Insly
+/// `updatePolicy`, RentalCover `updateCustomer` with `NewEmail`). Once an at-most-once
+/// request may have reached the server it is never sent again, by the facade or by the
+/// raw client.
+///
+/// | the server's answer | repeatable call | at-most-once call | CLI exit |
+/// |---|---|---|---|
+/// | nothing: bad input found before sending | [`Validation`](Error::Validation) | [`Validation`](Error::Validation) | 2 |
+/// | 2xx that decodes | `Ok` | `Ok` | 0 |
+/// | 2xx that refuses inside the body (Insly `status` 0, `declined`) | [`Declined`](Error::Declined) | [`Declined`](Error::Declined): not applied | 3 |
+/// | 2xx that does not decode (HTML, another shape, no amount) | [`Undecodable`](Error::Undecodable) | [`AppliedUnreadable`](Error::AppliedUnreadable): applied, never re-sent | 3 / 4 |
+/// | 3xx | [`Redirected`](Error::Redirected), not followed, not retried | [`Redirected`](Error::Redirected), not followed, never re-sent | 3 |
+/// | 3xx followed by a caller's own reqwest client | [`Redirected`](Error::Redirected) | [`OutcomeUnknown`](Error::OutcomeUnknown) | 3 / 4 |
+/// | 401, 403 | [`Unauthorized`](Error::Unauthorized) | the same: not applied | 3 |
+/// | 404 | [`NotFound`](Error::NotFound) | the same: not applied | 3 |
+/// | 429 | retried, then [`RateLimited`](Error::RateLimited) | [`RateLimited`](Error::RateLimited), not re-sent: not applied | 3 |
+/// | other 4xx | [`Rejected`](Error::Rejected) with the provider's messages | the same: not applied | 3 |
+/// | 5xx (503 with `Retry-After` is [`RateLimited`](Error::RateLimited)) | retried, then [`Server`](Error::Server) | [`OutcomeUnknown`](Error::OutcomeUnknown) | 4 |
+/// | timeout, reset, body cut short, deadline passed | retried, then [`Timeout`](Error::Timeout) / [`Connection`](Error::Connection) | [`OutcomeUnknown`](Error::OutcomeUnknown) | 4 |
+/// | connection refused (nothing sent) | retried, then [`Connection`](Error::Connection) | retried, then [`Connection`](Error::Connection) | 4 |
+///
+/// [`Error::may_have_been_applied`] is true exactly for `AppliedUnreadable` and
+/// `OutcomeUnknown`: check the booking or policy before doing anything else, and never
+/// repeat the call blindly. [`Error::exit_code`] gives the CLI's exit code.
+///
+/// Dropping the future of an at-most-once call (a cancelled task, a `select!` that lost)
+/// after its request left is an unknown outcome too: no error is returned then, so treat
+/// the change as possibly applied.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -238,6 +271,24 @@ pub enum Error {
         /// The provider's messages, parsed from its error shape.
         problems: Vec<Problem>,
     },
+    /// A 2xx whose body says the change was refused (Insly: `status` 0, or
+    /// `response.declined` true). Nothing was applied.
+    Declined {
+        /// The response.
+        response: Response,
+        /// The provider's reason, or a description of the refusal when it gives none.
+        message: String,
+    },
+    /// A 3xx. It is never followed (the request, and the credential with it, would go
+    /// wherever `Location` points) and never retried. Also returned when a caller-supplied
+    /// reqwest client followed a redirect anyway: then `response` is the final answer and
+    /// `location` where it came from.
+    Redirected {
+        /// The response.
+        response: Response,
+        /// Where the server pointed (the `Location` header), if it said.
+        location: Option<String>,
+    },
     /// 429 (or 503 with `Retry-After`) after the retries allowed.
     RateLimited {
         /// The response.
@@ -247,16 +298,28 @@ pub enum Error {
     },
     /// 5xx after the retries allowed.
     Server(Response),
-    /// No response in time (connect or whole attempt).
+    /// No response in time (connect, one attempt, or the whole call's deadline).
     Timeout(reqwest::Error),
     /// The connection failed: refused, reset, DNS, TLS, or a body cut short.
     Connection(reqwest::Error),
-    /// A response that is not the documented shape (a 2xx, or an error status with a body
-    /// we could not read). `reason` names where decoding stopped, never the value.
+    /// A 2xx on a repeatable call whose body is not the documented shape (or an error
+    /// status with a body we could not read). `reason` names where decoding stopped,
+    /// never the value. Sending it again is safe.
     Undecodable {
         /// The response.
         response: Response,
         /// Where and why decoding failed.
+        reason: String,
+    },
+    /// A 2xx on an at-most-once call whose body we could not read: the server accepted
+    /// it, so the change **was applied** (the card was charged or refunded). It is never
+    /// re-sent; read the booking or policy to learn the details.
+    AppliedUnreadable {
+        /// The operation, e.g. `update_insurance`.
+        operation: &'static str,
+        /// The response.
+        response: Response,
+        /// Where and why reading it failed.
         reason: String,
     },
     /// A call that must not be sent twice (it may charge or refund a card) may have been
@@ -278,8 +341,11 @@ impl Error {
         match self {
             Error::Unauthorized(r) | Error::NotFound(r) | Error::Server(r) => Some(r),
             Error::Rejected { response, .. }
+            | Error::Declined { response, .. }
+            | Error::Redirected { response, .. }
             | Error::RateLimited { response, .. }
-            | Error::Undecodable { response, .. } => Some(response),
+            | Error::Undecodable { response, .. }
+            | Error::AppliedUnreadable { response, .. } => Some(response),
             Error::OutcomeUnknown { cause, .. } => cause.response(),
             Error::Validation(_) | Error::Timeout(_) | Error::Connection(_) => None,
         }
@@ -298,9 +364,37 @@ impl Error {
         }
     }
 
-    /// Whether the request may have been applied although this error was returned.
-    pub fn is_outcome_unknown(&self) -> bool {
-        matches!(self, Error::OutcomeUnknown { .. })
+    /// Whether the change may have been applied although this error was returned:
+    /// [`Error::AppliedUnreadable`] (it was) and [`Error::OutcomeUnknown`] (it may have
+    /// been). Never repeat such a call blindly; read the resource first.
+    pub fn may_have_been_applied(&self) -> bool {
+        matches!(
+            self,
+            Error::AppliedUnreadable { .. } | Error::OutcomeUnknown { .. }
+        )
+    }
+
+    /// The exit code the `partner-bindings` CLI gives this error (see the table above):
+    /// 2 bad input, nothing sent; 3 the provider answered and nothing was applied (or, for
+    /// a repeatable call, an answer we cannot use); 4 a network failure, a server error,
+    /// or a change that was or may have been applied.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Validation(_) => 2,
+            Error::AppliedUnreadable { .. }
+            | Error::OutcomeUnknown { .. }
+            | Error::Server(_)
+            | Error::Timeout(_)
+            | Error::Connection(_) => 4,
+            Error::RateLimited { response, .. } if response.status().is_server_error() => 4,
+            Error::Unauthorized(_)
+            | Error::NotFound(_)
+            | Error::Rejected { .. }
+            | Error::Declined { .. }
+            | Error::Redirected { .. }
+            | Error::RateLimited { .. }
+            | Error::Undecodable { .. } => 3,
+        }
     }
 
     /// A validation error for one member.
@@ -335,6 +429,15 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Declined { response, message } => {
+                write!(f, "declined by the provider ({}): {message}", response.status())
+            }
+            Error::Redirected { response, location } => write!(
+                f,
+                "redirected ({}) to {}: not followed",
+                response.status(),
+                location.as_deref().unwrap_or("an unnamed location")
+            ),
             Error::RateLimited { retry_after, .. } => match retry_after {
                 Some(d) => write!(f, "rate limited: retry after {} s", d.as_secs()),
                 None => f.write_str("rate limited"),
@@ -347,6 +450,15 @@ impl fmt::Display for Error {
                 "undecodable response ({}): {reason}; body starts {}",
                 response.status(),
                 response.excerpt()
+            ),
+            Error::AppliedUnreadable {
+                operation,
+                response,
+                reason,
+            } => write!(
+                f,
+                "{operation} was applied ({}) but its answer is unreadable: {reason}; never re-sent, read the resource for details",
+                response.status()
             ),
             Error::OutcomeUnknown {
                 operation,
@@ -380,14 +492,42 @@ fn transport_reason(e: &reqwest::Error) -> &'static str {
     }
 }
 
-/// Turns a generated client's error, with the transport's record of the call, into
-/// [`Error`]. `problems` parses the provider's error body.
-pub(crate) fn classify<E>(
-    error: progenitor_client::Error<E>,
+/// Turns a generated client's outcome, with the transport's record of the call, into the
+/// facade's: the one place where the table in [`Error`]'s documentation is applied.
+/// `problems` parses the provider's error body.
+pub(crate) fn classify<T, E>(
+    outcome: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
     record: Record,
     problems: fn(&[u8]) -> Vec<Problem>,
-) -> Error {
-    let typed = match (error, record.response.clone()) {
+) -> Result<(progenitor_client::ResponseValue<T>, Option<Response>), Error> {
+    let at_most_once = match record.safety {
+        Some(Safety::AtMostOnce(why)) => Some(why),
+        _ => None,
+    };
+    // A caller-supplied reqwest client followed a redirect: whatever answered, it was
+    // not the URL we called, and an unsafe request may have been applied twice.
+    if let Some(location) = record.followed_to {
+        let response = record
+            .response
+            .unwrap_or_else(|| Response::new(StatusCode::OK, HeaderMap::new(), Bytes::new()));
+        let typed = Error::Redirected {
+            response,
+            location: Some(location),
+        };
+        return Err(match at_most_once {
+            Some(why) => Error::OutcomeUnknown {
+                operation: record.operation,
+                why_not_resent: why,
+                cause: Box::new(typed),
+            },
+            None => typed,
+        });
+    }
+    let error = match outcome {
+        Ok(value) => return Ok((value, record.response)),
+        Err(error) => error,
+    };
+    let typed = match (error, record.response) {
         (progenitor_client::Error::InvalidRequest(message), _) => builder_violation(&message),
         (progenitor_client::Error::Custom(message), _) => builder_violation(&message),
         // A complete response was received: its status says what happened.
@@ -411,20 +551,58 @@ pub(crate) fn classify<E>(
             reason: "no response was recorded".into(),
         },
     };
-    let may_have_applied = match &typed {
-        // Only a 429 says for certain that nothing was done; a 503 may come after.
-        Error::Server(_) => true,
-        Error::RateLimited { response, .. } => response.status() != StatusCode::TOO_MANY_REQUESTS,
-        Error::Timeout(e) | Error::Connection(e) => !e.is_connect(),
-        _ => false,
+    let Some(why) = at_most_once else {
+        return Err(typed);
     };
-    match record.safety {
-        Some(Safety::AtMostOnce(why)) if may_have_applied => Error::OutcomeUnknown {
-            operation: record.operation,
-            why_not_resent: why,
-            cause: Box::new(typed),
-        },
-        _ => typed,
+    Err(match typed {
+        // The server said yes: applied, whatever the body looks like.
+        Error::Undecodable { response, reason } if response.status().is_success() => {
+            Error::AppliedUnreadable {
+                operation: record.operation,
+                response,
+                reason,
+            }
+        }
+        // Only a 429 says for certain that nothing was done; a 503 may come after.
+        Error::Server(_) => outcome_unknown(record.operation, why, typed),
+        Error::RateLimited { ref response, .. }
+            if response.status() != StatusCode::TOO_MANY_REQUESTS =>
+        {
+            outcome_unknown(record.operation, why, typed)
+        }
+        Error::Timeout(ref e) | Error::Connection(ref e) if !e.is_connect() => {
+            outcome_unknown(record.operation, why, typed)
+        }
+        other => other,
+    })
+}
+
+fn outcome_unknown(operation: &'static str, why: &'static str, cause: Error) -> Error {
+    Error::OutcomeUnknown {
+        operation,
+        why_not_resent: why,
+        cause: Box::new(cause),
+    }
+}
+
+/// A decoded 2xx that the facade still cannot use (a refusal inside it, a missing
+/// amount): on an at-most-once call the server applied it, so it is
+/// [`Error::AppliedUnreadable`]; otherwise [`Error::Undecodable`].
+pub(crate) fn unusable_success(
+    operation: &'static str,
+    at_most_once: bool,
+    response: Response,
+    reason: impl Into<String>,
+) -> Error {
+    let reason = reason.into();
+    if at_most_once {
+        Error::AppliedUnreadable {
+            operation,
+            response,
+            reason,
+        }
+    } else {
+        Error::Undecodable { response, reason }
     }
 }
 
@@ -445,6 +623,13 @@ fn from_response<E>(
         return Error::Undecodable { response, reason };
     }
     match status.as_u16() {
+        300..=399 => Error::Redirected {
+            location: response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+            response,
+        },
         401 | 403 => Error::Unauthorized(response),
         404 => Error::NotFound(response),
         429 => Error::RateLimited {

@@ -39,6 +39,8 @@ pub enum BuildError {
     InvalidBaseUrl(String),
     /// The credential holds bytes an HTTP header cannot carry (e.g. a newline).
     InvalidCredential,
+    /// The custom auth header name is not a valid HTTP header name.
+    InvalidAuthHeader(String),
     /// reqwest could not build the HTTP client.
     Http(reqwest::Error),
 }
@@ -55,6 +57,9 @@ impl fmt::Display for BuildError {
             }
             BuildError::InvalidCredential => {
                 f.write_str("the credential cannot be sent in an HTTP header")
+            }
+            BuildError::InvalidAuthHeader(name) => {
+                write!(f, "{name:?} is not a valid HTTP header name")
             }
             BuildError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
@@ -73,7 +78,8 @@ impl std::error::Error for BuildError {
 /// How a provider wants its credential sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
-    /// The raw credential in the named header (lower case, as HTTP/2 sends it).
+    /// The raw credential in the named header (any case; sent lower case, as HTTP/2
+    /// requires). A name that is not a valid header name is a [`BuildError`].
     Header(&'static str),
     /// `Authorization: Bearer <credential>`.
     Bearer,
@@ -85,7 +91,8 @@ impl Auth {
     pub fn header(self, credential: &Secret) -> Result<(HeaderName, HeaderValue), BuildError> {
         let (name, value) = match self {
             Auth::Header(name) => (
-                HeaderName::from_static(name),
+                HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| BuildError::InvalidAuthHeader(name.to_owned()))?,
                 HeaderValue::from_str(credential.expose()),
             ),
             Auth::Bearer => (
@@ -171,11 +178,13 @@ impl RetryPolicy {
 }
 
 /// Settings shared by every call of one client.
+#[derive(Clone)]
 pub(crate) struct Shared {
     provider: &'static str,
     media_type: &'static str,
     auth: (HeaderName, HeaderValue),
     timeout: Duration,
+    deadline: Duration,
     retry: RetryPolicy,
     safety: fn(&str, Option<&[u8]>) -> Safety,
 }
@@ -193,6 +202,9 @@ pub(crate) struct Record {
     pub response: Option<Response>,
     /// The status of a response whose body could not be read to its end.
     pub cut_short: Option<StatusCode>,
+    /// Where the answer came from, when a caller-supplied reqwest client followed a
+    /// redirect (the final URL is not the one requested).
+    pub followed_to: Option<String>,
 }
 
 /// The inner value of every generated `Client`: shared settings plus this call's record.
@@ -233,6 +245,21 @@ impl fmt::Debug for Call {
 }
 
 impl Call {
+    /// A copy with other settings for the calls made through it: the same credential,
+    /// and (in the facade's `Client`) the same reqwest client, hence the same pool.
+    pub(crate) fn with(&self, change: impl FnOnce(&mut CallSettings<'_>)) -> Call {
+        let mut shared = (*self.shared).clone();
+        change(&mut CallSettings {
+            timeout: &mut shared.timeout,
+            deadline: &mut shared.deadline,
+            retry: &mut shared.retry,
+        });
+        Call {
+            shared: Arc::new(shared),
+            record: Arc::default(),
+        }
+    }
+
     /// A handle on this value's record, to read after the call.
     pub(crate) fn record_handle(&self) -> RecordHandle {
         RecordHandle(self.record.clone())
@@ -277,7 +304,7 @@ impl Call {
         );
         let started = Instant::now();
         let result = self
-            .attempts(http, request, operation, safety)
+            .attempts(http, request, operation, safety, started + shared.deadline)
             .instrument(span.clone())
             .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -290,6 +317,7 @@ impl Call {
         mut request: reqwest::Request,
         operation: &'static str,
         safety: Safety,
+        deadline: Instant,
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.shared.retry;
         let mut record = Record {
@@ -302,13 +330,16 @@ impl Call {
             record.attempts += 1;
             let attempt = record.attempts;
             span.record("attempt", attempt);
+            // No attempt outlives the whole call's deadline.
+            let left = deadline.saturating_duration_since(Instant::now());
+            *request.timeout_mut() = Some(self.shared.timeout.min(left));
             // Our bodies are buffered JSON, so a clone exists; without one, no retry.
             // On the last allowed attempt there is nothing to keep a copy for.
             let next = (attempt < policy.max_attempts)
                 .then(|| request.try_clone())
                 .flatten();
             let attempt_started = Instant::now();
-            let outcome = send_once(http, request).await;
+            let outcome = send_once(http, request, &mut record).await;
             let more = next.is_some();
             let wait = match &outcome {
                 Ok(Exchange::Complete(response)) => {
@@ -333,6 +364,9 @@ impl Call {
                         .then(|| policy.backoff(attempt))
                 }
             };
+            // Stop when the wait would end past the deadline, or a redirect was followed.
+            let wait =
+                wait.filter(|w| Instant::now() + *w < deadline && record.followed_to.is_none());
             match (wait, next) {
                 (Some(wait), Some(next)) if more => {
                     tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
@@ -381,8 +415,17 @@ enum Exchange {
     },
 }
 
-async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Exchange> {
+async fn send_once(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    record: &mut Record,
+) -> reqwest::Result<Exchange> {
+    let requested = request.url().clone();
     let response = http.execute(request).await?;
+    // Our own clients never follow redirects; a caller-supplied one may have.
+    if *response.url() != requested {
+        record.followed_to = Some(response.url().to_string());
+    }
     let status = response.status();
     let headers = response.headers().clone();
     match response.bytes().await {
@@ -420,6 +463,18 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
+/// The settings a per-call override may change (see `Client::with_timeout` and friends).
+pub(crate) struct CallSettings<'a> {
+    pub(crate) timeout: &'a mut Duration,
+    pub(crate) deadline: &'a mut Duration,
+    pub(crate) retry: &'a mut RetryPolicy,
+}
+
+/// Default longest time for one attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default longest time for a whole call: every attempt and every wait between them.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+
 /// Builds a client for provider `P`; each provider module adds its own environment
 /// methods (`environment`, `tenant`, ...). Obtain it from `<provider>::Client::builder()`.
 pub struct ClientBuilder<P> {
@@ -428,8 +483,9 @@ pub struct ClientBuilder<P> {
     pub(crate) auth: Option<Auth>,
     connect_timeout: Duration,
     timeout: Duration,
+    deadline: Duration,
     retry: RetryPolicy,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     provider: PhantomData<P>,
 }
 
@@ -441,6 +497,7 @@ impl<P> fmt::Debug for ClientBuilder<P> {
             .field("auth", &self.auth)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -453,7 +510,8 @@ impl<P: Provider> Default for ClientBuilder<P> {
             credential: None,
             auth: None,
             connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(30),
+            timeout: DEFAULT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
             retry: RetryPolicy::default(),
             http: None,
             provider: PhantomData,
@@ -475,7 +533,7 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
-    /// Longest wait for a TCP/TLS connection (default 5 s). Ignored with [`Self::http_client`].
+    /// Longest wait for a TCP/TLS connection (default 5 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -487,16 +545,28 @@ impl<P: Provider> ClientBuilder<P> {
         self
     }
 
+    /// Longest time for a whole call: every attempt and every backoff or `Retry-After`
+    /// wait between them (default 60 s). When it passes during an attempt, the call ends
+    /// as [`crate::Error::Timeout`] (an unknown outcome for an at-most-once call); a wait
+    /// that would end past it is not started.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
     /// The retry policy (default 3 attempts, 0.5 s base, 8 s cap).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
-    /// Use this reqwest client (its pool, proxy, TLS roots). Auth, media type and the
-    /// per-attempt timeout are still added to every request; its connect timeout is its own.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Build the HTTP client from this reqwest builder (its proxy, TLS roots, pool
+    /// settings). It is a builder, not a client, so that its redirect policy can be set
+    /// to *none*: a followed redirect would re-send a charge to another URL, and a
+    /// credential in a custom header (`X_API_KEY`) to another origin. The user agent,
+    /// connect timeout, auth, media type and timeouts are still ours.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
         self
     }
 
@@ -520,21 +590,21 @@ impl<P: Provider> ClientBuilder<P> {
                 })?,
         };
         let auth = self.auth.unwrap_or(P::AUTH).header(&credential)?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(USER_AGENT)
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(BuildError::Http)?,
-        };
+        let http = self
+            .http
+            .unwrap_or_default()
+            .user_agent(USER_AGENT)
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(BuildError::Http)?;
         let call = Call {
             shared: Arc::new(Shared {
                 provider: P::NAME,
                 media_type: P::MEDIA_TYPE,
                 auth,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 retry: self.retry,
                 safety: P::safety,
             }),
@@ -579,11 +649,50 @@ macro_rules! provider_client {
                 &self.raw.baseurl
             }
 
-            /// Runs one generated operation on a fresh call record and types its outcome.
+            /// This client with another per-attempt timeout, for the calls made through
+            /// the copy. It shares the connection pool and credential.
+            pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+                self.with(|s| *s.timeout = timeout)
+            }
+
+            /// This client with another whole-call deadline (attempts and waits), for the
+            /// calls made through the copy. It shares the connection pool and credential.
+            pub fn with_deadline(&self, deadline: std::time::Duration) -> Client {
+                self.with(|s| *s.deadline = deadline)
+            }
+
+            /// This client with another retry policy, for the calls made through the copy.
+            /// It shares the connection pool and credential. The safety table still
+            /// decides what may be retried at all.
+            pub fn with_retry(&self, policy: $crate::RetryPolicy) -> Client {
+                self.with(|s| *s.retry = policy)
+            }
+
+            fn with(
+                &self,
+                change: impl FnOnce(&mut $crate::transport::CallSettings<'_>),
+            ) -> Client {
+                Client {
+                    raw: RawClient::new_with_client(
+                        &self.raw.baseurl,
+                        self.raw.client.clone(),
+                        self.raw.inner.with(change),
+                    ),
+                }
+            }
+
+            /// Runs one generated operation on a fresh call record and types its outcome;
+            /// on success also the raw response (status, headers, exact body).
             async fn run<T, E, F, Fut>(
                 &self,
                 op: F,
-            ) -> Result<progenitor_client::ResponseValue<T>, $crate::Error>
+            ) -> Result<
+                (
+                    progenitor_client::ResponseValue<T>,
+                    Option<$crate::error::Response>,
+                ),
+                $crate::Error,
+            >
             where
                 F: FnOnce(RawClient) -> Fut,
                 Fut: std::future::Future<
@@ -599,9 +708,8 @@ macro_rules! provider_client {
                     self.raw.inner.clone(),
                 );
                 let record = call.inner.record_handle();
-                op(call)
-                    .await
-                    .map_err(|error| $crate::error::classify(error, record.take(), problems))
+                let outcome = op(call).await;
+                $crate::error::classify(outcome, record.take(), problems)
             }
         }
 

@@ -126,3 +126,20 @@ mod tests {
         assert_eq!(e164("+1234567890123456"), None);
     }
 }
+
+#[cfg(feature = "rentalcover")]
+/// A key of the open member map must not be a declared member in another case
+/// (`quoteonly` beside `QuoteOnly`): the server would read whichever it reads last.
+pub(crate) fn open_members<T: crate::wire::OpenMembers>(checks: &mut Checks, value: &T) {
+    for key in value.extra().keys() {
+        if let Some(declared) = T::DECLARED.iter().find(|d| d.eq_ignore_ascii_case(key)) {
+            checks.check(
+                false,
+                key.as_str(),
+                format!(
+                    "must not be sent as an extra member: it is the declared member {declared}"
+                ),
+            );
+        }
+    }
+}

@@ -428,3 +428,98 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
         })
     }
 }
+
+/// A generated type with an open member map (`extra`, the spec's `additionalProperties`)
+/// beside its declared members. build.rs implements it from the spec, so the list of
+/// declared wire names cannot drift from the type.
+pub trait OpenMembers {
+    /// The wire names of the declared members (`QuoteOnly`, `FromDate`, ...).
+    const DECLARED: &'static [&'static str];
+    /// The open member map.
+    fn extra(&self) -> &serde_json::Map<String, serde_json::Value>;
+}
+
+/// Decodes an optional object member that PHP servers send as `[]` when empty: `[]` and
+/// `null` are absent; an object (or any other value the member's type accepts) decodes
+/// as that type. build.rs puts it on the members the specs mark `object or []`.
+///
+/// ```
+/// # #[derive(serde::Deserialize, Debug, PartialEq)]
+/// # struct Charge { refund: bool }
+/// #[derive(serde::Deserialize)]
+/// struct Adjustment {
+///     #[serde(default, deserialize_with = "partner_bindings::wire::empty_as_none")]
+///     charge: Option<Charge>,
+/// }
+/// let empty: Adjustment = serde_json::from_str(r#"{"charge": []}"#).unwrap();
+/// assert_eq!(empty.charge, None);
+/// let set: Adjustment = serde_json::from_str(r#"{"charge": {"refund": true}}"#).unwrap();
+/// assert_eq!(set.charge, Some(Charge { refund: true }));
+/// assert!(serde_json::from_str::<Adjustment>(r#"{"charge": [1]}"#).is_err());
+/// ```
+pub fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::{value::MapAccessDeserializer, IntoDeserializer};
+
+    struct Visitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> de::Visitor<'de> for Visitor<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object, `[]` or null")
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            match seq.next_element::<de::IgnoredAny>()? {
+                None => Ok(None),
+                Some(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
+            }
+        }
+
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            T::deserialize(v.to_owned().into_deserializer()).map(Some)
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            T::deserialize(v.into_deserializer()).map(Some)
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            T::deserialize(v.into_deserializer()).map(Some)
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            T::deserialize(v.into_deserializer()).map(Some)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            T::deserialize(v.into_deserializer()).map(Some)
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            T::deserialize(v.into_deserializer()).map(Some)
+        }
+    }
+
+    deserializer.deserialize_any(Visitor(std::marker::PhantomData))
+}

@@ -6,6 +6,7 @@ mod common;
 
 use common::{assert_round_trip, fixture, fixtures_matching};
 use partner_bindings::{ecurring, insly, rentalcover, rocketkor};
+use serde_json::json;
 use serde_json::Value;
 
 /// Round-trips every response fixture (documented and quirks) of one operation.
@@ -138,6 +139,67 @@ fn rentalcover_update_insurance_responses() {
     );
 }
 
+fn adjustment(response: Option<insly::types::AdjustmentOrMessage>) -> insly::types::Adjustment {
+    match response {
+        Some(insly::types::AdjustmentOrMessage::Adjustment(adjustment)) => adjustment,
+        other => panic!("expected an adjustment, got {other:?}"),
+    }
+}
+
+/// PHP's `[]` for every object member of the answer, and `null` for each, decode as
+/// absent; a `[]` that is not empty, or a number where an object belongs, does not.
+#[test]
+fn insly_objects_sent_as_php_empty_arrays_or_null_are_absent() {
+    let empties = fixture("insly", "envelope-empties.json");
+    let decoded: insly::types::UpdatePolicyResponse =
+        serde_json::from_value(empties.clone()).unwrap();
+    let response = adjustment(decoded.response);
+    assert!(response.charge.is_none());
+    assert!(response.close_brothers.is_none());
+    assert!(response.payment_intent.is_none());
+    assert_eq!(response.mta_payable.unwrap().as_str(), "107.12");
+    // One level down: each nested object member as [] and as null.
+    for (path, member) in [
+        ("/response/charge", "source"),
+        ("/response/payment_intent", "charges"),
+        ("/response/payment_intent", "payment_method_options"),
+        ("/response/payment_intent/payment_method_options", "card"),
+    ] {
+        for empty in [json!([]), json!(null)] {
+            let mut body = fixture("insly", "update_policy.response.json");
+            body.pointer_mut(path).unwrap()[member] = empty.clone();
+            let decoded: insly::types::UpdatePolicyResponse = serde_json::from_value(body)
+                .unwrap_or_else(|e| panic!("{path}/{member} = {empty}: {e}"));
+            let again = serde_json::to_value(&decoded).unwrap();
+            assert!(
+                again.pointer(path).unwrap().get(member).is_none(),
+                "{path}/{member} = {empty} must be absent"
+            );
+        }
+        let mut body = fixture("insly", "update_policy.response.json");
+        body.pointer_mut(path).unwrap()[member] = json!([1]);
+        assert!(
+            serde_json::from_value::<insly::types::UpdatePolicyResponse>(body).is_err(),
+            "{path}/{member} = [1] is not an empty object"
+        );
+    }
+    // The envelope's own `response` as [] or null: absent too.
+    for empty in [json!([]), json!(null)] {
+        let body = json!({"status": "1", "response": empty});
+        let decoded: insly::types::UpdatePolicyResponse = serde_json::from_value(body).unwrap();
+        assert!(decoded.response.is_none());
+    }
+    // And as the page's "string": a message.
+    let body = json!({"status": 0, "response": "Policy is locked"});
+    let decoded: insly::types::UpdatePolicyResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(
+        decoded.response,
+        Some(insly::types::AdjustmentOrMessage::String(
+            "Policy is locked".into()
+        ))
+    );
+}
+
 #[test]
 fn insly_update_policy_responses() {
     use insly::types::{
@@ -147,7 +209,7 @@ fn insly_update_policy_responses() {
     assert_eq!(all.len(), 3);
     let documented = by_name(all.clone(), "update_policy.response.json");
     assert_eq!(documented.status.as_ref().unwrap().as_i64(), Some(1));
-    let response = documented.response.unwrap();
+    let response = adjustment(documented.response);
     assert_eq!(response.mta_payable.as_ref().unwrap().as_str(), "107.12");
     assert_eq!(response.ipt_percent.as_ref().unwrap().as_str(), "12.0000");
     assert!(!response
@@ -190,7 +252,7 @@ fn insly_update_policy_responses() {
         Some(1),
         "1 and \"1\" are the same status"
     );
-    let response = quirks.response.unwrap();
+    let response = adjustment(quirks.response);
     assert_eq!(
         response.mta_payable.as_ref().unwrap().as_f64(),
         Some(-42.17),
@@ -211,7 +273,7 @@ fn insly_update_policy_responses() {
     );
 
     let nulls = by_name(all, "update_policy.quirks-nulls.json");
-    let response = nulls.response.unwrap();
+    let response = adjustment(nulls.response);
     assert!(response.payment_intent.is_none() && response.charge.is_none());
 }
 

@@ -266,13 +266,13 @@ async fn run_case(op: Op, fault: Fault) -> (String, u64) {
         let result = match fault.spec() {
             Some(spec) => {
                 sandbox.as_ref().unwrap().inject(op.counter(), Some(spec));
-                quote.confirm().await.map(drop)
+                client.confirm(quote).send().await.map(drop)
             }
             None => {
                 // Stop the server: the confirm finds the port closed.
                 drop(sandbox.take());
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                quote.confirm().await.map(drop)
+                client.confirm(quote).send().await.map(drop)
             }
         };
         tokio::time::sleep(Duration::from_millis(300)).await;

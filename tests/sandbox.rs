@@ -498,7 +498,7 @@ async fn quote_only_1_saves_nothing_and_0_applies() {
         .await
         .unwrap();
     assert_eq!(again.adjustment(), quote.adjustment());
-    let applied = quote.confirm().await.unwrap();
+    let applied = client.confirm(quote).send().await.unwrap();
     assert_eq!(
         applied.policy().total_amount.as_ref().unwrap().as_decimal(),
         Some(Decimal::new(75, 0))
@@ -514,7 +514,7 @@ async fn quote_only_1_saves_nothing_and_0_applies() {
         .unwrap();
     assert_eq!(
         back.adjustment(),
-        &Adjustment::Refund(rentalcover::Money {
+        Adjustment::Refund(rentalcover::Money {
             amount: Decimal::new(1500, 2),
             currency: "AUD".into()
         })
@@ -622,9 +622,9 @@ async fn state_is_kept_across_calls() {
         serde_json::from_value(fixture("insly", "update_policy.request.json")).unwrap();
     let first = insly.update_policy(change.clone().into()).await.unwrap();
     let second = insly.update_policy(change.into()).await.unwrap();
-    assert!(insly::payable(&first).unwrap() > Decimal::ZERO);
+    assert!(first.payable().unwrap() > Decimal::ZERO);
     assert_eq!(
-        insly::payable(&second),
+        second.payable(),
         Some(Decimal::ZERO),
         "the same change twice costs nothing more"
     );
@@ -714,17 +714,14 @@ async fn faults_are_injected_on_request() {
     // Through the facade: an at-most-once call on a reset is OutcomeUnknown after exactly one
     // request, and the sandbox applied it (the state changed).
     let (base, key) = client_parts(&sandbox, Provider::Insly);
-    let http = reqwest::Client::builder()
-        .default_headers(
-            [(
-                reqwest::header::HeaderName::from_static("x-sandbox-fault"),
-                reqwest::header::HeaderValue::from_static("reset"),
-            )]
-            .into_iter()
-            .collect(),
-        )
-        .build()
-        .unwrap();
+    let http = reqwest::Client::builder().default_headers(
+        [(
+            reqwest::header::HeaderName::from_static("x-sandbox-fault"),
+            reqwest::header::HeaderValue::from_static("reset"),
+        )]
+        .into_iter()
+        .collect(),
+    );
     let insly = insly::Client::builder()
         .base_url(base)
         .credential(key)
@@ -735,7 +732,7 @@ async fn faults_are_injected_on_request() {
     let change: insly::types::UpdatePolicyRequest =
         serde_json::from_value(fixture("insly", "update_policy.request.json")).unwrap();
     let err = insly.update_policy(change.into()).await.unwrap_err();
-    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert!(err.may_have_been_applied(), "{err:?}");
     assert_eq!(sandbox.received("insly.updatePolicy"), 1);
 }
 

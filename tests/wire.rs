@@ -247,7 +247,11 @@ async fn insly_update_policy_wire() {
         sent["products"],
         json!({"combined": ["personal_possessions", "core"]})
     );
-    let adjustment = response.into_inner().response.unwrap();
+    let Some(insly::types::AdjustmentOrMessage::Adjustment(adjustment)) =
+        response.into_inner().response
+    else {
+        panic!("the documented answer holds an adjustment");
+    };
     assert_eq!(adjustment.policy_no.as_deref(), Some("OCC073009A"));
     assert!(
         "1988-12-10".parse::<insly::types::UkDate>().is_err(),

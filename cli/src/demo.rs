@@ -120,12 +120,16 @@ pub async fn run(json_output: bool) -> ExitCode {
     }
 }
 
-async fn rentalcover_customer(sandbox: &Sandbox) -> Outcome {
-    let client = rentalcover::Client::builder()
+fn rentalcover_client(sandbox: &Sandbox) -> Result<rentalcover::Client, String> {
+    rentalcover::Client::builder()
         .base_url(sandbox.base_url(Provider::RentalCover))
         .credential(Provider::RentalCover.credential())
         .build()
-        .map_err(failed)?;
+        .map_err(failed)
+}
+
+async fn rentalcover_customer(sandbox: &Sandbox) -> Outcome {
+    let client = rentalcover_client(sandbox)?;
     let change = rentalcover::types::UpdateCustomerRequest::builder()
         .agent_reference(
             "LIUI-HQS7-INS"
@@ -158,11 +162,7 @@ async fn rentalcover_customer(sandbox: &Sandbox) -> Outcome {
 }
 
 async fn rentalcover_policy(sandbox: &Sandbox) -> Outcome {
-    let client = rentalcover::Client::builder()
-        .base_url(sandbox.base_url(Provider::RentalCover))
-        .credential(Provider::RentalCover.credential())
-        .build()
-        .map_err(failed)?;
+    let client = rentalcover_client(sandbox)?;
     let parse_date = |t: &str| {
         t.parse::<rentalcover::types::DateTimeText>()
             .map_err(failed)
@@ -189,18 +189,36 @@ async fn rentalcover_policy(sandbox: &Sandbox) -> Outcome {
         format!("policy AB12-345C-INS costs AUD {previous:.2}; the change: 5 days, AUD 2,900 cover"),
         format!("quote (QuoteOnly=1, nothing saved): \"For this update there will be {}. Would you like to proceed?\"", quote.adjustment()),
     ];
-    let applied = quote.confirm().await.map_err(failed)?;
-    let total = applied
-        .policy()
-        .total_amount
-        .as_ref()
-        .and_then(|t| t.as_decimal())
-        .map(|t| format!("{t:.2}"))
-        .unwrap_or_default();
+    // The quote survives between two requests of an app: stored as JSON, confirmed
+    // later by a fresh client, with a ceiling on the charge.
+    let stored = serde_json::to_string(&quote).map_err(failed)?;
+    let quote: rentalcover::Quote = serde_json::from_str(&stored).map_err(failed)?;
+    let ceiling = rentalcover::Money::new(Decimal::new(2000, 2), "AUD");
     lines.push(format!(
-        "confirmed (QuoteOnly=0, sent once): {} applied; the policy now costs AUD {total} for {} days",
+        "quote stored ({} bytes of JSON, no credential) and confirmed by a fresh client, at most {ceiling}",
+        stored.len()
+    ));
+    let applied = rentalcover_client(sandbox)?
+        .confirm(quote)
+        .max_charge(ceiling)
+        .send()
+        .await
+        .map_err(failed)?;
+    lines.push(format!(
+        "confirmed (QuoteOnly=0, sent once): {} applied ({}); the policy now costs {} for {} days",
         applied.adjustment(),
-        applied.policy().covered_days.as_ref().map(|d| d.as_str().into_owned()).unwrap_or_default()
+        if applied.differs_from_quote() {
+            "not the quoted price"
+        } else {
+            "as quoted"
+        },
+        applied.new_total(),
+        applied
+            .policy()
+            .covered_days
+            .as_ref()
+            .map(|d| d.as_str().into_owned())
+            .unwrap_or_default()
     ));
     Ok(lines)
 }
@@ -230,7 +248,7 @@ async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
         .update_policy(base.products(Some(products(&["core"])?)))
         .await
         .map_err(failed)?;
-    let (added, removed) = (insly::payable(&add), insly::payable(&remove));
+    let (added, removed) = (add.payable(), remove.payable());
     match (added, removed) {
         (Some(a), Some(r)) if a > Decimal::ZERO && r < Decimal::ZERO => Ok(vec![
             format!("policy 10985815: excess 300, add personal possessions -> payable now {a:.2}"),

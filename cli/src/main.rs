@@ -2,8 +2,11 @@
 //! sandbox (`sandbox`), work with the bundled specs (`specs`), or call any server with one
 //! provider operation (`rentalcover update-insurance ...`).
 //!
-//! Exit codes: 0 success; 2 invalid input (arguments, body, validation: nothing sent);
-//! 3 the provider answered with an error; 4 network failure or unknown outcome.
+//! Exit codes (`partner_bindings::Error::exit_code`): 0 success; 2 invalid input
+//! (arguments, body, validation: nothing sent); 3 the provider answered and nothing was
+//! applied (refused, declined, redirected, rate limited) or its answer to a repeatable call
+//! was unreadable; 4 network failure or server error, or a change that was or may have been
+//! applied (outcome unknown, applied but unreadable).
 
 mod demo;
 mod ops;
@@ -91,8 +94,6 @@ enum SpecsCommand {
 pub(crate) mod exit {
     /// Invalid input: nothing was sent.
     pub const INVALID_INPUT: u8 = 2;
-    /// The provider answered with an error.
-    pub const API_ERROR: u8 = 3;
     /// Network failure, or a call whose outcome is unknown.
     pub const NETWORK: u8 = 4;
 }

@@ -42,6 +42,10 @@ pub enum RentalcoverOp {
         /// Apply the change after quoting it: charges or refunds the customer's card.
         #[arg(long)]
         confirm: bool,
+        /// With --confirm: refuse (exit 2, nothing applied) if the quote charges more than
+        /// this, in the quote's currency.
+        #[arg(long, value_name = "AMOUNT", requires = "confirm")]
+        max_charge: Option<Decimal>,
         /// Server (default: RENTALCOVER_BASE_URL, else RentalCover staging).
         #[arg(long, env = "RENTALCOVER_BASE_URL")]
         base_url: Option<String>,
@@ -95,14 +99,8 @@ struct Failure(u8, String);
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        let code = match &error {
-            Error::Validation(_) => exit::INVALID_INPUT,
-            Error::Timeout(_) | Error::Connection(_) | Error::OutcomeUnknown { .. } => {
-                exit::NETWORK
-            }
-            _ => exit::API_ERROR,
-        };
-        Failure(code, error.to_string())
+        // One table for the library and the CLI: see `Error`'s documentation.
+        Failure(error.exit_code(), error.to_string())
     }
 }
 
@@ -200,6 +198,7 @@ async fn run_rentalcover(operation: RentalcoverOp) -> Result<Value, Failure> {
             reference,
             previous_total,
             confirm,
+            max_charge,
             base_url,
         } => {
             let mut body = read_body(&common)?;
@@ -219,8 +218,21 @@ async fn run_rentalcover(operation: RentalcoverOp) -> Result<Value, Failure> {
                 return Ok(to_json(quote.policy()));
             }
             eprintln!("quoted: {}; applying", quote.adjustment());
-            let applied = quote.confirm().await?;
-            eprintln!("applied: {}", applied.adjustment());
+            let currency = quote.new_total().currency.clone();
+            let mut confirmation = client.confirm(quote);
+            if let Some(amount) = max_charge {
+                confirmation = confirmation.max_charge(rentalcover::Money::new(amount, currency));
+            }
+            let applied = confirmation.send().await?;
+            if applied.differs_from_quote() {
+                eprintln!(
+                    "applied: {} (the quote said {})",
+                    applied.adjustment(),
+                    applied.quoted_adjustment()
+                );
+            } else {
+                eprintln!("applied: {}", applied.adjustment());
+            }
             Ok(to_json(applied.policy()))
         }
     }
@@ -235,11 +247,11 @@ async fn run_insly(operation: InslyOp) -> Result<Value, Failure> {
         InslyOp::UpdatePolicy { common, base_url } => {
             let body: insly::types::UpdatePolicyRequest = typed(read_body(&common)?)?;
             let client = insly::Client::builder().base_url(base_url).build()?;
-            let response = client.update_policy(body.into()).await?;
-            if let Some(payable) = insly::payable(&response) {
+            let accepted = client.update_policy(body.into()).await?;
+            if let Some(payable) = accepted.payable() {
                 eprintln!("payable now: {payable} (negative is a refund)");
             }
-            Ok(to_json(&*response))
+            Ok(to_json(&**accepted.response()))
         }
     }
 }

@@ -125,5 +125,6 @@ impl Client {
                 .await
         })
         .await
+        .map(|(value, _)| value)
     }
 }

@@ -108,7 +108,9 @@ transport::provider_client!();
 
 impl Client {
     /// Makes a mid-term adjustment to a policy. It charges or refunds the policy holder's
-    /// card, so it is sent at most once: an unclear outcome is [`Error::OutcomeUnknown`].
+    /// card, so it is sent at most once: an unclear outcome is [`Error::OutcomeUnknown`],
+    /// a 2xx we cannot read is [`Error::AppliedUnreadable`], and a refusal inside a 200
+    /// (`status` 0, or `declined`) is [`Error::Declined`].
     ///
     /// Validated first: `birthdate` and `effective_date` are real `DD/MM/YYYY` dates,
     /// `email` is an address, excesses and limits are not negative.
@@ -121,14 +123,14 @@ impl Client {
     ///     .policy_oid(std::num::NonZeroU64::new(10_985_878).unwrap())
     ///     .customer_oid(std::num::NonZeroU64::new(5_417_281).unwrap())
     ///     .home_policy_excess(Some(300.0));
-    /// let adjustment = client.update_policy(change).await?;
-    /// println!("payable now: {:?}", insly::payable(&adjustment));
+    /// let accepted = client.update_policy(change).await?;
+    /// println!("payable now: {:?}", accepted.payable());
     /// # Ok(()) }
     /// ```
     pub async fn update_policy(
         &self,
         change: types::builder::UpdatePolicyRequest,
-    ) -> Result<ResponseValue<types::UpdatePolicyResponse>, Error> {
+    ) -> Result<Accepted, Error> {
         let body: types::UpdatePolicyRequest = change.try_into().map_err(from_builder)?;
         let mut checks = Checks::default();
         if let Some(date) = &body.birthdate {
@@ -177,18 +179,99 @@ impl Client {
             }
         }
         checks.finish()?;
-        self.run(|raw| async move { raw.update_policy().body(body).send().await })
-            .await
+        let (response, raw) = self
+            .run(|raw| async move { raw.update_policy().body(body).send().await })
+            .await?;
+        Accepted::from_envelope(response, raw)
     }
 }
 
-/// What the adjustment costs now, exactly: positive is payable by the policy holder,
-/// negative is a refund (`mta_payable`).
-pub fn payable(response: &types::UpdatePolicyResponse) -> Option<rust_decimal::Decimal> {
-    response
-        .response
-        .as_ref()?
-        .mta_payable
-        .as_ref()?
-        .as_decimal()
+/// An adjustment Insly accepted and applied (`status` 1, not declined). Only
+/// [`Client::update_policy`] makes one, so what it reports as payable was agreed.
+#[derive(Debug)]
+pub struct Accepted {
+    adjustment: types::Adjustment,
+    response: ResponseValue<types::UpdatePolicyResponse>,
+}
+
+impl Accepted {
+    /// Reads Insly's envelope: `status` 0 or `declined` is a refusal, and an accepted
+    /// answer without the re-priced policy cannot be read (but was applied).
+    fn from_envelope(
+        response: ResponseValue<types::UpdatePolicyResponse>,
+        raw: Option<crate::error::Response>,
+    ) -> Result<Accepted, Error> {
+        let raw = || {
+            raw.clone().unwrap_or_else(|| {
+                crate::error::Response::new(
+                    response.status(),
+                    response.headers().clone(),
+                    serde_json::to_vec(&*response).unwrap_or_default().into(),
+                )
+            })
+        };
+        let refused = response.status.as_ref().and_then(|s| s.as_i64()) == Some(0);
+        let adjustment = match &response.response {
+            Some(types::AdjustmentOrMessage::Adjustment(adjustment)) => Some(adjustment.clone()),
+            _ => None,
+        };
+        let declined = adjustment
+            .as_ref()
+            .and_then(|a| a.declined.as_ref())
+            .is_some_and(|d| d.get());
+        if refused || declined {
+            return Err(Error::Declined {
+                response: raw(),
+                message: refusal_message(&response, declined),
+            });
+        }
+        match adjustment {
+            Some(adjustment) => Ok(Accepted {
+                adjustment,
+                response,
+            }),
+            None => Err(crate::error::unusable_success(
+                "update_policy",
+                true,
+                raw(),
+                "status is not 0 but the answer has no re-priced policy",
+            )),
+        }
+    }
+
+    /// The re-priced policy.
+    pub fn adjustment(&self) -> &types::Adjustment {
+        &self.adjustment
+    }
+
+    /// What the adjustment costs now, exactly: positive is payable by the policy holder,
+    /// negative is a refund (`mta_payable`); `None` when the answer leaves it out.
+    pub fn payable(&self) -> Option<rust_decimal::Decimal> {
+        self.adjustment().mta_payable.as_ref()?.as_decimal()
+    }
+
+    /// The whole answer, with its status and headers.
+    pub fn response(&self) -> &ResponseValue<types::UpdatePolicyResponse> {
+        &self.response
+    }
+}
+
+/// The provider's reason for a refusal: the `response` text, else a top-level `message`,
+/// else what the envelope says.
+fn refusal_message(response: &types::UpdatePolicyResponse, declined: bool) -> String {
+    if let Some(types::AdjustmentOrMessage::String(text)) = &response.response {
+        if !text.trim().is_empty() {
+            return text.clone();
+        }
+    }
+    if let Some(serde_json::Value::String(text)) = response.extra.get("message") {
+        if !text.trim().is_empty() {
+            return text.clone();
+        }
+    }
+    if declined {
+        "the insurer declined the change".into()
+    } else {
+        "status 0: the change was refused".into()
+    }
 }

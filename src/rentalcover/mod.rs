@@ -6,7 +6,7 @@
 //! validation, safe retries and the [`Quote`] flow.
 //!
 //! ```no_run
-//! use partner_bindings::rentalcover::{self, types, Environment, PolicyChange};
+//! use partner_bindings::rentalcover::{self, types, Environment, Money, PolicyChange};
 //! use partner_bindings::Decimal;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,8 +27,13 @@
 //!     .quote()
 //!     .await?;
 //! println!("{}", quote.adjustment()); // e.g. "a charge of AUD 12.50"
-//! let applied = quote.confirm().await?; // the same change with QuoteOnly=0, sent once
-//! println!("now {:?}", applied.policy().total_amount);
+//! // The same change with QuoteOnly=0, sent once; refused before sending above AUD 20.
+//! let applied = client
+//!     .confirm(quote)
+//!     .max_charge(Money::new(Decimal::new(2000, 2), "AUD"))
+//!     .send()
+//!     .await?;
+//! println!("now {}: {}", applied.new_total(), applied.adjustment());
 //! # Ok(()) }
 //! ```
 
@@ -200,6 +205,7 @@ impl Client {
         checks.finish()?;
         self.run(|raw| async move { raw.update_customer().body(body).send().await })
             .await
+            .map(|(value, _)| value)
     }
 
     /// Starts a policy change on booking `reference`. Nothing is sent until
@@ -216,11 +222,27 @@ impl Client {
         }
     }
 
+    /// Applies a quoted change: see [`Confirmation`]. The quote may come from another
+    /// client, or from storage (it is serde-serializable and holds no secret).
+    pub fn confirm(&self, quote: Quote) -> Confirmation {
+        Confirmation {
+            client: self.clone(),
+            quote,
+            max_charge: None,
+        }
+    }
+
     async fn send_update(
         &self,
         reference: &str,
         body: types::UpdateInsuranceRequest,
-    ) -> Result<ResponseValue<types::UpdateInsuranceResponse>, Error> {
+    ) -> Result<
+        (
+            ResponseValue<types::UpdateInsuranceResponse>,
+            Option<crate::error::Response>,
+        ),
+        Error,
+    > {
         let reference = reference.to_owned();
         self.run(|raw| async move {
             raw.update_insurance()
@@ -278,17 +300,19 @@ impl InsuranceUpdate {
             .try_into()
             .map_err(from_builder)?;
         validate_change(&request)?;
-        let response = self
+        let (response, raw) = self
             .client
             .send_update(&self.reference, request.clone())
             .await?;
-        let adjustment = Adjustment::between(self.change.previous_total, &response)?;
+        // Only a price was asked for: an answer without one is unusable, and repeatable.
+        let new_total = total_of(&response, raw, false)?;
         Ok(Quote {
-            client: self.client,
+            id: quote_id(),
             reference: self.reference,
             request,
-            adjustment,
-            policy: response,
+            previous_total: self.change.previous_total,
+            new_total,
+            policy: response.into_inner(),
         })
     }
 }
@@ -296,6 +320,11 @@ impl InsuranceUpdate {
 fn quoting(value: i64) -> types::UpdateInsuranceRequestQuoteOnly {
     // Both values are in the spec's enum [0, 1]; the conversion cannot fail.
     types::UpdateInsuranceRequestQuoteOnly::try_from(value).unwrap_or_else(|_| unreachable!())
+}
+
+/// A random (version 4) identifier, so that a stored quote can be told from another.
+fn quote_id() -> uuid::Uuid {
+    uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid()
 }
 
 /// The documented rules the generated types cannot hold.
@@ -340,6 +369,7 @@ fn validate_change(request: &types::UpdateInsuranceRequest) -> Result<(), Error>
             );
         }
     }
+    validate::open_members(&mut checks, request);
     for (name, value) in &request.extra {
         checks.check(
             value.is_object() || value.is_string(),
@@ -351,12 +381,22 @@ fn validate_change(request: &types::UpdateInsuranceRequest) -> Result<(), Error>
 }
 
 /// An amount in a currency, exact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Money {
-    /// The amount, never negative.
+    /// The amount.
     pub amount: Decimal,
     /// ISO 4217 code, e.g. `AUD`.
     pub currency: String,
+}
+
+impl Money {
+    /// `amount` in `currency` (an ISO 4217 code such as `AUD`).
+    pub fn new(amount: Decimal, currency: impl Into<String>) -> Money {
+        Money {
+            amount,
+            currency: currency.into(),
+        }
+    }
 }
 
 impl fmt::Display for Money {
@@ -365,50 +405,63 @@ impl fmt::Display for Money {
     }
 }
 
-/// What confirming a change will do to the customer's card.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The policy's new `TotalAmount` with its `Currency`, as the server sent them. Without
+/// both, the charge cannot be told: `Undecodable` for a quote, `AppliedUnreadable` for a
+/// confirm (the server accepted it, so the card was charged or refunded).
+fn total_of(
+    response: &ResponseValue<types::UpdateInsuranceResponse>,
+    raw: Option<crate::error::Response>,
+    applied: bool,
+) -> Result<Money, Error> {
+    let amount = response.total_amount.as_ref().and_then(|n| n.as_decimal());
+    let currency = response
+        .currency
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let missing = match (amount, currency) {
+        (Some(amount), Some(currency)) => return Ok(Money::new(amount, currency)),
+        (None, _) => "no numeric TotalAmount",
+        (Some(_), None) => "no Currency",
+    };
+    let raw = raw.unwrap_or_else(|| {
+        crate::error::Response::new(
+            response.status(),
+            response.headers().clone(),
+            serde_json::to_vec(&**response).unwrap_or_default().into(),
+        )
+    });
+    Err(crate::error::unusable_success(
+        "update_insurance",
+        applied,
+        raw,
+        format!("the answer has {missing}, so the charge or refund is unknown"),
+    ))
+}
+
+/// What confirming a change will do (or did) to the customer's card.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Adjustment {
     /// The price does not change.
     NoCharge,
-    /// The card will be charged this much more.
+    /// The card is charged this much more.
     Charge(Money),
-    /// This much will be refunded to the card.
+    /// This much is refunded to the card.
     Refund(Money),
 }
 
 impl Adjustment {
-    /// The difference between the quoted `TotalAmount` and `previous_total`; a quote
-    /// without a readable `TotalAmount` cannot be shown to a customer, so it is an
-    /// [`Error::Undecodable`] (nothing was saved: it was only a quote).
-    fn between(
-        previous_total: Decimal,
-        response: &ResponseValue<types::UpdateInsuranceResponse>,
-    ) -> Result<Adjustment, Error> {
-        let Some(new_total) = response.total_amount.as_ref().and_then(|n| n.as_decimal()) else {
-            return Err(Error::Undecodable {
-                response: crate::error::Response::new(
-                    response.status(),
-                    response.headers().clone(),
-                    serde_json::to_vec(&**response).unwrap_or_default().into(),
-                ),
-                reason: "the quote has no numeric TotalAmount, so the charge is unknown".into(),
-            });
-        };
-        let currency = response.currency.clone().unwrap_or_default();
-        let difference = new_total - previous_total;
-        Ok(if difference.is_zero() {
+    /// From the policy's total before the change to `new_total`.
+    fn between(previous_total: Decimal, new_total: &Money) -> Adjustment {
+        let difference = new_total.amount - previous_total;
+        let money = |amount| Money::new(amount, new_total.currency.clone());
+        if difference.is_zero() {
             Adjustment::NoCharge
         } else if difference.is_sign_positive() {
-            Adjustment::Charge(Money {
-                amount: difference,
-                currency,
-            })
+            Adjustment::Charge(money(difference))
         } else {
-            Adjustment::Refund(Money {
-                amount: -difference,
-                currency,
-            })
-        })
+            Adjustment::Refund(money(-difference))
+        }
     }
 }
 
@@ -422,21 +475,47 @@ impl fmt::Display for Adjustment {
     }
 }
 
-/// A priced change. Show [`Quote::adjustment`] to the customer; [`Quote::confirm`] applies
-/// exactly this change. The only way to get a `Quote` is [`InsuranceUpdate::quote`].
-#[derive(Debug)]
+/// A priced change. Show [`Quote::adjustment`] to the customer; [`Client::confirm`]
+/// applies exactly this change. A quote is made only by [`InsuranceUpdate::quote`] (or
+/// read back from storage: it is serde-serializable, holds no credential, and can be
+/// confirmed later by a fresh client).
+///
+/// Confirming sends the request at most once, but a stored quote can be read back
+/// twice: delete it when you confirm it, keyed by [`Quote::id`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
-    client: Client,
+    id: uuid::Uuid,
     reference: String,
     request: types::UpdateInsuranceRequest,
-    adjustment: Adjustment,
-    policy: ResponseValue<types::UpdateInsuranceResponse>,
+    previous_total: Decimal,
+    new_total: Money,
+    policy: types::UpdateInsuranceResponse,
 }
 
 impl Quote {
-    /// Charge, refund or no charge, against the previous total.
-    pub fn adjustment(&self) -> &Adjustment {
-        &self.adjustment
+    /// A random identifier given when the quote was made.
+    pub fn id(&self) -> uuid::Uuid {
+        self.id
+    }
+
+    /// The booking reference.
+    pub fn reference(&self) -> &str {
+        &self.reference
+    }
+
+    /// Charge, refund or no charge: the quoted total against the previous total.
+    pub fn adjustment(&self) -> Adjustment {
+        Adjustment::between(self.previous_total, &self.new_total)
+    }
+
+    /// The policy's total after the change, as RentalCover priced it.
+    pub fn new_total(&self) -> &Money {
+        &self.new_total
+    }
+
+    /// The policy's total before the change, as the caller gave it.
+    pub fn previous_total(&self) -> Decimal {
+        self.previous_total
     }
 
     /// The re-priced policy as RentalCover returned it (nothing saved yet).
@@ -448,32 +527,111 @@ impl Quote {
     pub fn request(&self) -> &types::UpdateInsuranceRequest {
         &self.request
     }
+}
 
-    /// Applies the change: the very same request with `QuoteOnly=0`. Sent at most once:
-    /// if the outcome cannot be known (timeout, reset, 5xx) this returns
-    /// [`Error::OutcomeUnknown`] and nothing is re-sent.
-    pub async fn confirm(self) -> Result<Applied, Error> {
-        let mut request = self.request;
+/// A quote about to be applied: set an optional ceiling, then [`Confirmation::send`].
+#[derive(Debug)]
+pub struct Confirmation {
+    client: Client,
+    quote: Quote,
+    max_charge: Option<Money>,
+}
+
+impl Confirmation {
+    /// Refuse, before sending anything, if the quote charges more than `ceiling` (in the
+    /// quote's currency; another currency is refused too). A refund or no charge always
+    /// passes. The server charges its own price at confirm time: compare
+    /// [`Applied::adjustment`] with [`Applied::quoted_adjustment`].
+    pub fn max_charge(mut self, ceiling: Money) -> Self {
+        self.max_charge = Some(ceiling);
+        self
+    }
+
+    /// Applies the change: the quoted request with `QuoteOnly=0`, sent at most once. If
+    /// the outcome cannot be known (timeout, reset, 5xx) this is
+    /// [`Error::OutcomeUnknown`]; a 2xx we cannot read is [`Error::AppliedUnreadable`];
+    /// neither is re-sent. Dropping this future after the request left is an unknown
+    /// outcome too.
+    pub async fn send(self) -> Result<Applied, Error> {
+        let Confirmation {
+            client,
+            quote,
+            max_charge,
+        } = self;
+        let mut checks = Checks::default();
+        checks.check(
+            !quote.reference.trim().is_empty(),
+            "Reference",
+            "must not be empty",
+        );
+        if let Some(ceiling) = &max_charge {
+            checks.check(
+                ceiling
+                    .currency
+                    .eq_ignore_ascii_case(&quote.new_total.currency),
+                "max_charge",
+                format!(
+                    "is in {} but the quote is in {}",
+                    ceiling.currency, quote.new_total.currency
+                ),
+            );
+            if let Adjustment::Charge(charge) = quote.adjustment() {
+                checks.check(
+                    charge.amount <= ceiling.amount,
+                    "max_charge",
+                    format!("the quote charges {charge}, more than {ceiling}"),
+                );
+            }
+        }
+        checks.finish()?;
+        let mut request = quote.request.clone();
         request.quote_only = quoting(0);
-        let policy = self.client.send_update(&self.reference, request).await?;
+        // A stored quote may have been edited: the same rules as when it was priced.
+        validate_change(&request)?;
+        let (response, raw) = client.send_update(&quote.reference, request).await?;
+        let new_total = total_of(&response, raw, true)?;
         Ok(Applied {
-            adjustment: self.adjustment,
-            policy,
+            previous_total: quote.previous_total,
+            quoted_total: quote.new_total,
+            new_total,
+            policy: response,
         })
     }
 }
 
-/// A confirmed change.
+/// A confirmed change, as the confirming answer tells it.
 #[derive(Debug)]
 pub struct Applied {
-    adjustment: Adjustment,
+    previous_total: Decimal,
+    quoted_total: Money,
+    new_total: Money,
     policy: ResponseValue<types::UpdateInsuranceResponse>,
 }
 
 impl Applied {
-    /// What was quoted, hence charged or refunded.
-    pub fn adjustment(&self) -> &Adjustment {
-        &self.adjustment
+    /// What was charged or refunded: the confirm's own total against the previous total.
+    pub fn adjustment(&self) -> Adjustment {
+        Adjustment::between(self.previous_total, &self.new_total)
+    }
+
+    /// What the quote said it would be.
+    pub fn quoted_adjustment(&self) -> Adjustment {
+        Adjustment::between(self.previous_total, &self.quoted_total)
+    }
+
+    /// Whether the price changed between quote and confirm (amount or currency).
+    pub fn differs_from_quote(&self) -> bool {
+        self.new_total != self.quoted_total
+    }
+
+    /// The policy's total now, from the confirming answer.
+    pub fn new_total(&self) -> &Money {
+        &self.new_total
+    }
+
+    /// The total the quote gave.
+    pub fn quoted_total(&self) -> &Money {
+        &self.quoted_total
     }
 
     /// The saved policy as RentalCover returned it.

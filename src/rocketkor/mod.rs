@@ -145,6 +145,7 @@ impl Client {
                 .await
         })
         .await
+        .map(|(value, _)| value)
     }
 }
 
