@@ -375,7 +375,7 @@ impl syn::visit_mut::VisitMut for EmptyAsNone<'_> {
         for field in item.fields.iter_mut() {
             if field.ident.as_ref().is_some_and(|i| i == self.field) {
                 field.attrs.push(syn::parse_quote!(
-                    #[serde(deserialize_with = "crate::wire::empty_as_none")]
+                    #[serde(default, deserialize_with = "crate::wire::empty_as_none")]
                 ));
                 self.hits += 1;
             }

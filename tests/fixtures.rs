@@ -183,6 +183,11 @@ fn insly_objects_sent_as_php_empty_arrays_or_null_are_absent() {
             "{path}/{member} = [1] is not an empty object"
         );
     }
+    // Left out entirely: absent as well (the member decoder must not make it required).
+    let minimal: insly::types::UpdatePolicyResponse =
+        serde_json::from_str(r#"{"status": "1", "response": {"declined": true}}"#).unwrap();
+    let response = adjustment(minimal.response);
+    assert!(response.declined.unwrap().get() && response.charge.is_none());
     // The envelope's own `response` as [] or null: absent too.
     for empty in [json!([]), json!(null)] {
         let body = json!({"status": "1", "response": empty});

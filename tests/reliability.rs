@@ -79,6 +79,19 @@ impl Op {
         matches!(self, Op::RentalCoverConfirm | Op::InslyAdjustment)
     }
 
+    /// The end of the operation's URL, where the sandbox's redirects point back to.
+    fn path_suffix(self) -> &'static str {
+        match self {
+            Op::RentalCoverCustomer => "/rentalcover/insurances/updateCustomer",
+            Op::RentalCoverQuote | Op::RentalCoverConfirm => {
+                "/rentalcover/insurances/update/AB12-345C-INS"
+            }
+            Op::InslyAdjustment => "/insly/api/policy/update",
+            Op::ECurringPatch => "/ecurring/customers/1",
+            Op::RocketKorPut => "/rocketkor/v1/customers/0e01f271-80b1-4724-b5dc-6959c7cd88dc",
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Op::RentalCoverCustomer => "RentalCover updateCustomer",
@@ -101,10 +114,18 @@ enum Fault {
     TooMany,
     Status500,
     Slow,
+    Html200,
+    WrongShape,
+    Moved301,
+    Found302,
+    Temporary307,
+    Permanent308,
+    Declined,
+    Status0,
 }
 
 impl Fault {
-    const ALL: [Fault; 7] = [
+    const ALL: [Fault; 15] = [
         Fault::Refused,
         Fault::Reset,
         Fault::Truncate,
@@ -112,6 +133,14 @@ impl Fault {
         Fault::TooMany,
         Fault::Status500,
         Fault::Slow,
+        Fault::Html200,
+        Fault::WrongShape,
+        Fault::Moved301,
+        Fault::Found302,
+        Fault::Temporary307,
+        Fault::Permanent308,
+        Fault::Declined,
+        Fault::Status0,
     ];
 
     fn spec(self) -> Option<&'static str> {
@@ -123,6 +152,24 @@ impl Fault {
             Fault::TooMany => Some("status=429,retry-after=1"),
             Fault::Status500 => Some("status=500"),
             Fault::Slow => Some("delay=1500"),
+            Fault::Html200 => Some("html,status=200"),
+            Fault::WrongShape => Some("shape"),
+            // Each points back at the same URL: a client that followed would send the
+            // change a second time, and the sandbox would count it.
+            Fault::Moved301 => Some("redirect=301"),
+            Fault::Found302 => Some("redirect=302"),
+            Fault::Temporary307 => Some("redirect=307"),
+            Fault::Permanent308 => Some("redirect=308"),
+            Fault::Declined => Some("declined"),
+            Fault::Status0 => Some("status0"),
+        }
+    }
+
+    /// Insly's refusals inside a 200 exist only in Insly's envelope.
+    fn applies_to(self, op: Op) -> bool {
+        match self {
+            Fault::Declined | Fault::Status0 => op == Op::InslyAdjustment,
+            _ => true,
         }
     }
 
@@ -135,23 +182,41 @@ impl Fault {
             Fault::TooMany => "429 + Retry-After",
             Fault::Status500 => "500",
             Fault::Slow => "delay beyond timeout",
+            Fault::Html200 => "200 + HTML page (applied)",
+            Fault::WrongShape => "200 + JSON of another shape (applied)",
+            Fault::Moved301 => "301 to the same URL",
+            Fault::Found302 => "302 to the same URL",
+            Fault::Temporary307 => "307 to the same URL",
+            Fault::Permanent308 => "308 to the same URL",
+            Fault::Declined => "200 + declined: true",
+            Fault::Status0 => "200 + status 0 with a message",
         }
     }
 }
 
-/// The error kind and the number of requests the server receives, by the retry rules.
-fn expected(op: Op, fault: Fault) -> (&'static str, u64) {
+/// The error kind, the CLI's exit code and the number of requests the server receives,
+/// by the table in `Error`'s documentation and the retry rules.
+fn expected(op: Op, fault: Fault) -> (&'static str, u8, u64) {
     match (op.money_moving(), fault) {
         // Never left: retried, never "unknown", nothing received.
-        (_, Fault::Refused) => ("Connection", 0),
+        (_, Fault::Refused) => ("Connection", 4, 0),
         // A 429 says nothing was done: not re-sent when money moves, retried otherwise.
-        (true, Fault::TooMany) => ("RateLimited", 1),
-        (false, Fault::TooMany) => ("RateLimited", 3),
+        (true, Fault::TooMany) => ("RateLimited", 3, 1),
+        (false, Fault::TooMany) => ("RateLimited", 3, 3),
+        // A redirect is never followed nor retried.
+        (_, Fault::Moved301 | Fault::Found302 | Fault::Temporary307 | Fault::Permanent308) => {
+            ("Redirected", 3, 1)
+        }
+        // A 2xx that refuses: nothing applied.
+        (_, Fault::Declined | Fault::Status0) => ("Declined", 3, 1),
+        // A 2xx we cannot read: applied when money moves, undecodable (not retried) otherwise.
+        (true, Fault::Html200 | Fault::WrongShape) => ("AppliedUnreadable", 4, 1),
+        (false, Fault::Html200 | Fault::WrongShape) => ("Undecodable", 3, 1),
         // May have been applied: sent once, outcome unknown.
-        (true, _) => ("OutcomeUnknown", 1),
-        (false, Fault::Reset | Fault::Truncate) => ("Connection", 3),
-        (false, Fault::Html503 | Fault::Status500) => ("Server", 3),
-        (false, Fault::Slow) => ("Timeout", 3),
+        (true, _) => ("OutcomeUnknown", 4, 1),
+        (false, Fault::Reset | Fault::Truncate) => ("Connection", 4, 3),
+        (false, Fault::Html503 | Fault::Status500) => ("Server", 4, 3),
+        (false, Fault::Slow) => ("Timeout", 4, 3),
     }
 }
 
@@ -166,6 +231,9 @@ fn kind(error: &Error) -> &'static str {
         Error::Timeout(_) => "Timeout",
         Error::Connection(_) => "Connection",
         Error::Undecodable { .. } => "Undecodable",
+        Error::AppliedUnreadable { .. } => "AppliedUnreadable",
+        Error::Declined { .. } => "Declined",
+        Error::Redirected { .. } => "Redirected",
         Error::OutcomeUnknown { .. } => "OutcomeUnknown",
         _ => "other",
     }
@@ -234,10 +302,11 @@ async fn call(op: Op, base: &str) -> Result<(), Error> {
     }
 }
 
-/// One row: (error kind, requests the server received during the faulted call).
-async fn run_case(op: Op, fault: Fault) -> (String, u64) {
-    let mut sandbox = Some(Sandbox::start().await.unwrap());
-    let base = sandbox.as_ref().unwrap().base_url(op.provider());
+/// One row: (error kind, CLI exit code, requests the sandbox received during the faulted
+/// call). The sandbox keeps running for every fault, so the count is always its own; a
+/// refused connection goes to a closed port instead.
+async fn run_case(op: Op, fault: Fault) -> (String, u8, u64) {
+    let sandbox = Sandbox::start().await.unwrap();
     let closed = || {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!(
@@ -248,55 +317,45 @@ async fn run_case(op: Op, fault: Fault) -> (String, u64) {
         drop(listener);
         url
     };
-    let outcome = if op == Op::RentalCoverConfirm {
-        // Quote without a fault, then fault the confirm only.
-        let client = rentalcover::Client::builder()
-            .base_url(&base)
-            .credential(Provider::RentalCover.credential())
-            .retry(policy())
-            .timeout(TIMEOUT)
-            .build()
-            .unwrap();
-        let quote = client
+    let base = match fault.spec() {
+        Some(spec) => {
+            let base = sandbox.base_url(op.provider());
+            if op != Op::RentalCoverConfirm {
+                assert!(sandbox.inject(op.counter(), Some(spec)));
+            }
+            base
+        }
+        None => closed(),
+    };
+    let mut before = 0;
+    let result = if op == Op::RentalCoverConfirm {
+        // Quote from the sandbox without a fault, then confirm (through a fresh client,
+        // as a stored quote would be) with the fault in place.
+        let quote = rentalcover_client(&sandbox.base_url(op.provider()))
             .update_insurance("AB12-345C-INS", insurance_change())
             .quote()
             .await
             .unwrap();
-        let before = sandbox.as_ref().unwrap().received(op.counter());
-        let result = match fault.spec() {
-            Some(spec) => {
-                sandbox.as_ref().unwrap().inject(op.counter(), Some(spec));
-                client.confirm(quote).send().await.map(drop)
-            }
-            None => {
-                // Stop the server: the confirm finds the port closed.
-                drop(sandbox.take());
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                client.confirm(quote).send().await.map(drop)
-            }
-        };
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let received = sandbox
-            .as_ref()
-            .map_or(0, |s| s.received(op.counter()) - before);
-        (result, received)
-    } else {
-        match fault.spec() {
-            Some(spec) => {
-                let sandbox = sandbox.as_ref().unwrap();
-                sandbox.inject(op.counter(), Some(spec));
-                let result = call(op, &base).await;
-                // A request cut off by the client's timeout may still be in the server's
-                // socket buffer: let it be read before counting.
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                (result, sandbox.received(op.counter()))
-            }
-            None => (call(op, &closed()).await, 0),
+        before = sandbox.received(op.counter());
+        assert_eq!(before, 1, "one quote");
+        if let Some(spec) = fault.spec() {
+            assert!(sandbox.inject(op.counter(), Some(spec)));
         }
+        rentalcover_client(&base)
+            .confirm(quote)
+            .send()
+            .await
+            .map(drop)
+    } else {
+        call(op, &base).await
     };
-    match outcome {
-        (Ok(()), received) => ("Ok".to_string(), received),
-        (Err(e), received) => {
+    // A request cut off by the client's timeout may still be in the server's socket
+    // buffer: let it be read before counting.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received = sandbox.received(op.counter()) - before;
+    match result {
+        Ok(()) => ("Ok".to_string(), 0, received),
+        Err(e) => {
             if let Error::Connection(inner) = &e {
                 // A refused connection is a connect error, anything else is not.
                 assert_eq!(
@@ -308,9 +367,34 @@ async fn run_case(op: Op, fault: Fault) -> (String, u64) {
             if let (Error::OutcomeUnknown { cause, .. }, Fault::Slow) = (&e, fault) {
                 assert!(matches!(**cause, Error::Timeout(_)), "{cause:?}");
             }
-            (kind(&e).to_string(), received)
+            if let Error::Redirected { location, response } = &e {
+                assert_eq!(response.status().as_u16() / 100, 3, "{e:?}");
+                let location = location.as_deref().unwrap_or_default();
+                assert!(location.ends_with(op.path_suffix()), "{location}");
+            }
+            if let Error::Declined { message, .. } = &e {
+                if fault == Fault::Status0 {
+                    assert_eq!(message, "The sandbox was asked to refuse this change");
+                }
+            }
+            assert_eq!(
+                e.may_have_been_applied(),
+                matches!(kind(&e), "OutcomeUnknown" | "AppliedUnreadable"),
+                "{e:?}"
+            );
+            (kind(&e).to_string(), e.exit_code(), received)
         }
     }
+}
+
+fn rentalcover_client(base: &str) -> rentalcover::Client {
+    rentalcover::Client::builder()
+        .base_url(base)
+        .credential(Provider::RentalCover.credential())
+        .retry(policy())
+        .timeout(TIMEOUT)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -322,7 +406,12 @@ async fn fault_matrix() {
             only.as_deref()
                 .is_none_or(|o| format!("{op:?}").starts_with(o))
         })
-        .flat_map(|op| Fault::ALL.iter().map(move |fault| (*op, *fault)))
+        .flat_map(|op| {
+            Fault::ALL
+                .iter()
+                .filter(move |fault| fault.applies_to(*op))
+                .map(move |fault| (*op, *fault))
+        })
         .collect();
     // One case at a time: concurrent cases freeing and binding ports could hand one case's
     // "closed" port to another case's sandbox.
@@ -332,18 +421,23 @@ async fn fault_matrix() {
     }
 
     let mut table = vec![
-        "| operation | fault | error | requests received | expected |".to_string(),
-        "|---|---|---|---|---|".to_string(),
+        "| operation | fault | error | CLI exit | requests received | expected |".to_string(),
+        "|---|---|---|---|---|---|".to_string(),
     ];
     let mut wrong = Vec::new();
-    for ((op, fault), (got, received)) in cases.iter().zip(&outcomes) {
-        let (want, want_received) = expected(*op, *fault);
-        let ok = got == want && *received == want_received;
+    for ((op, fault), (got, code, received)) in cases.iter().zip(&outcomes) {
+        let (want, want_code, want_received) = expected(*op, *fault);
+        let ok = got == want && *code == want_code && *received == want_received;
         if !ok {
-            wrong.push(format!("{op:?} x {fault:?}: got {got} after {received} requests, want {want} after {want_received}"));
+            wrong.push(format!("{op:?} x {fault:?}: got {got} (exit {code}) after {received} requests, want {want} (exit {want_code}) after {want_received}"));
+        }
+        if op.money_moving() && *received > 1 {
+            wrong.push(format!(
+                "{op:?} x {fault:?}: a money-moving request was received {received} times"
+            ));
         }
         table.push(format!(
-            "| {} | {} | {got} | {received} | {} |",
+            "| {} | {} | {got} | {code} | {received} | {} |",
             op.label(),
             fault.label(),
             if ok { "yes" } else { "**no**" }
@@ -353,7 +447,8 @@ async fn fault_matrix() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("fault-matrix.md"), table.join("\n") + "\n").unwrap();
     if only.is_none() {
-        assert_eq!(cases.len(), 42);
+        // 6 operations x 13 faults, and Insly's two refusals inside a 200.
+        assert_eq!(cases.len(), 80);
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

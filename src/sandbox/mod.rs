@@ -5,8 +5,11 @@
 //! (auth, method, path, content type, size, JSON, and the body and path parameters by the
 //! spec's schemas), then applied to in-memory state seeded from the specs' documented
 //! examples. Errors come in each provider's own shape. A request header
-//! `X-Sandbox-Fault` injects faults: `delay=MS`, `status=CODE`, `retry-after=S`, `reset`,
-//! `truncate`, `html` (comma-separated). [`Sandbox::received`] counts requests per operation.
+//! `X-Sandbox-Fault` injects faults (comma-separated): `delay=MS`, `status=CODE`,
+//! `retry-after=S`, `reset`, `truncate`, `html` (a 503 page; with a 2xx `status` the change
+//! is applied first), `shape` (applied, then 200 with JSON of another shape),
+//! `redirect=3xx` (+ `location=URL`; nothing applied), `declined` and `status0` (Insly's
+//! refusals inside a 200; nothing applied). [`Sandbox::received`] counts requests per operation.
 //!
 //! Credentials: RentalCover `X_API_KEY: sandbox-key`, eCurring `X-Authorization: sandbox-key`,
 //! Insly and RocketKOR `Authorization: Bearer sandbox-token`.
@@ -544,6 +547,15 @@ struct Fault {
     reset: bool,
     truncate: bool,
     html: bool,
+    /// Apply, then answer 200 with valid JSON of another shape.
+    shape: bool,
+    /// Answer this 3xx pointing at `location` (default: the same URL), applying nothing.
+    redirect: Option<u16>,
+    location: Option<String>,
+    /// Insly: answer 200 with `response.declined` true, applying nothing.
+    declined: bool,
+    /// Insly: answer 200 with `status` 0 and a message in `response`, applying nothing.
+    status0: bool,
 }
 
 impl Fault {
@@ -564,6 +576,13 @@ impl Fault {
                 "reset" => fault.reset = true,
                 "truncate" => fault.truncate = true,
                 "html" => fault.html = true,
+                "shape" => fault.shape = true,
+                "redirect" => {
+                    fault.redirect = value.trim().parse().ok().filter(|s| (300..400).contains(s))
+                }
+                "location" => fault.location = Some(value.trim().to_owned()),
+                "declined" => fault.declined = true,
+                "status0" => fault.status0 = true,
                 _ => {}
             }
         }
@@ -638,7 +657,24 @@ async fn respond(shared: &Shared, request: Request) -> Response {
     if let Some(delay) = fault.delay {
         tokio::time::sleep(delay).await;
     }
-    if fault.html {
+    if let Some(status) = fault.redirect {
+        let location = fault.location.clone().unwrap_or_else(|| {
+            let host = parts
+                .headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1");
+            format!("http://{host}{path}")
+        });
+        let mut response = json_response(status, wire.media_type, b"{}".to_vec());
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        return response;
+    }
+    // A 2xx HTML page is sent after the change is applied (below), like a "thank you" page.
+    let html_applied = fault.html && fault.status.is_some_and(|s| (200..300).contains(&s));
+    if fault.html && !html_applied {
         let status = fault.status.unwrap_or(503);
         let page = format!(
             "<!DOCTYPE html><html><head><title>{status}</title></head><body><h1>{status} Service Unavailable</h1><p>The sandbox was asked to fail.</p></body></html>"
@@ -648,7 +684,7 @@ async fn respond(shared: &Shared, request: Request) -> Response {
             fault.retry_after,
         );
     }
-    if let Some(status) = fault.status {
+    if let Some(status) = fault.status.filter(|_| !html_applied) {
         return with_retry_after(
             error(Reject::new(
                 status,
@@ -719,6 +755,15 @@ async fn respond(shared: &Shared, request: Request) -> Response {
         Value::Null
     };
 
+    // Refusals inside a 200, as Insly sends them: nothing is applied.
+    if fault.declined {
+        let body = serde_json::json!({"status": "1", "response": {"declined": true}});
+        return json_response(200, wire.media_type, body.to_string().into_bytes());
+    }
+    if fault.status0 {
+        let body = serde_json::json!({"status": 0, "response": "The sandbox was asked to refuse this change"});
+        return json_response(200, wire.media_type, body.to_string().into_bytes());
+    }
     let outcome = {
         let mut state = served.state.lock().unwrap_or_else(|e| e.into_inner());
         state.handle(&operation.id, params, body)
@@ -729,6 +774,14 @@ async fn respond(shared: &Shared, request: Request) -> Response {
     };
     if fault.reset || fault.truncate {
         return broken(response_body, wire.media_type, fault.truncate);
+    }
+    if html_applied {
+        let status = fault.status.unwrap_or(200);
+        let page = "<!DOCTYPE html><html><head><title>Thank you</title></head><body><h1>Thank you</h1><p>Your change has been saved.</p></body></html>";
+        return json_response(status, "text/html; charset=utf-8", page.as_bytes().to_vec());
+    }
+    if fault.shape {
+        return json_response(200, wire.media_type, br#"["applied"]"#.to_vec());
     }
     json_response(200, wire.media_type, response_body)
 }
