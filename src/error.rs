@@ -585,6 +585,7 @@ fn outcome_unknown(operation: &'static str, why: &'static str, cause: Error) -> 
     }
 }
 
+#[cfg(any(feature = "rentalcover", feature = "insly"))]
 /// A decoded 2xx that the facade still cannot use (a refusal inside it, a missing
 /// amount): on an at-most-once call the server applied it, so it is
 /// [`Error::AppliedUnreadable`]; otherwise [`Error::Undecodable`].

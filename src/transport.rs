@@ -746,3 +746,107 @@ macro_rules! provider_client {
     };
 }
 pub(crate) use provider_client;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A one-shot loopback server: reads one request, writes `reply`, counts requests.
+    async fn serve(reply: String) -> (String, Arc<Mutex<u32>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let hits = Arc::new(Mutex::new(0));
+        let counter = hits.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = vec![0; 4096];
+                let _ = socket.read(&mut buf).await;
+                *counter.lock().unwrap() += 1;
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        });
+        (base, hits)
+    }
+
+    fn call(safety: Safety) -> Call {
+        let fixed = match safety {
+            Safety::Repeatable => |_: &str, _: Option<&[u8]>| Safety::Repeatable,
+            Safety::AtMostOnce(_) => |_: &str, _: Option<&[u8]>| Safety::AtMostOnce("money"),
+        };
+        Call {
+            shared: Arc::new(Shared {
+                provider: "test",
+                media_type: "application/json",
+                auth: Auth::Header("x_api_key").header(&Secret::new("k")).unwrap(),
+                timeout: DEFAULT_TIMEOUT,
+                deadline: DEFAULT_DEADLINE,
+                retry: RetryPolicy::none(),
+                safety: fixed,
+            }),
+            record: Arc::default(),
+        }
+    }
+
+    /// The facade's own reqwest client never follows a redirect, but the raw client can be
+    /// built on a caller's reqwest client that does: the transport notices (the final URL
+    /// is not the one requested) and the call is `Redirected`, or `OutcomeUnknown` when it
+    /// must not be sent twice: a 307 re-sends the body to the new URL.
+    #[tokio::test]
+    async fn a_redirect_followed_by_a_callers_client_is_never_an_ok() {
+        let (elsewhere, hits) =
+            serve("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}".into())
+                .await;
+        let (home, _) = serve(format!(
+            "HTTP/1.1 307 Temporary Redirect\r\nlocation: {elsewhere}/moved\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        ))
+        .await;
+        let following = reqwest::Client::new();
+        for (safety, at_most_once) in [
+            (Safety::Repeatable, false),
+            (Safety::AtMostOnce("money"), true),
+        ] {
+            let call = call(safety);
+            let request = following
+                .post(format!("{home}/op"))
+                .body("{}")
+                .build()
+                .unwrap();
+            let response = call.execute(&following, request, "op").await.unwrap();
+            assert_eq!(response.status(), 200, "the caller's client followed");
+            let record = call.record_handle().take();
+            assert_eq!(
+                record.followed_to.as_deref(),
+                Some(format!("{elsewhere}/moved").as_str())
+            );
+            let value = progenitor_client::ResponseValue::new((), StatusCode::OK, HeaderMap::new());
+            let outcome: Result<_, progenitor_client::Error<()>> = Ok(value);
+            let error = crate::error::classify(outcome, record, |_| Vec::new()).unwrap_err();
+            let redirected = match &error {
+                crate::Error::OutcomeUnknown { cause, .. } if at_most_once => cause.as_ref(),
+                other if !at_most_once => other,
+                other => panic!("{other:?}"),
+            };
+            assert!(
+                matches!(redirected, crate::Error::Redirected { location: Some(l), .. } if l.ends_with("/moved")),
+                "{error:?}"
+            );
+            assert_eq!(error.may_have_been_applied(), at_most_once);
+        }
+        assert_eq!(*hits.lock().unwrap(), 2, "one followed request per call");
+    }
+
+    #[test]
+    fn an_invalid_custom_auth_header_is_an_error_not_a_panic() {
+        let secret = Secret::new("k");
+        for bad in ["", "x api", "x\napi", "x:api"] {
+            assert!(
+                matches!(Auth::Header(bad).header(&secret), Err(BuildError::InvalidAuthHeader(n)) if n == bad),
+                "{bad:?}"
+            );
+        }
+        let (name, value) = Auth::Header("X_API_KEY").header(&secret).unwrap();
+        assert_eq!(name.as_str(), "x_api_key");
+        assert!(value.is_sensitive());
+    }
+}

@@ -1,7 +1,8 @@
 //! Secrets (API keys, tokens, socialId, securityAnswer) never appear in TRACE-level logs,
 //! Debug or Display of clients, requests, responses or errors, or panic messages, on the
 //! success path and on every error path (401, reset, truncated, HTML 503, 500, 429,
-//! validation). Its own test binary: it installs a tracing subscriber.
+//! validation); and every member a spec marks `x-sensitive`, found by walking the specs.
+//! Its own test binary: it installs a tracing subscriber.
 #![cfg(feature = "sandbox")]
 
 mod common;
@@ -156,4 +157,133 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
             "{secret} leaked in:\n{everything}"
         );
     }
+}
+
+/// Every member the specs mark sensitive (a component with `x-sensitive: true`, used in a
+/// request or a response body), found by walking the specs: a value planted there in the
+/// documented example decodes (and is readable on purpose) but never shows in Debug.
+#[test]
+fn every_member_marked_x_sensitive_is_redacted_in_debug() {
+    use serde_json::Value;
+
+    /// Member paths (`a.b.c`) under `schema` that use a sensitive component.
+    fn walk(spec: &Value, schema: &Value, path: &str, depth: usize, out: &mut Vec<String>) {
+        if depth > 24 {
+            return;
+        }
+        let sensitive = |r: &str| {
+            let name = r.trim_start_matches("#/components/schemas/");
+            spec["components"]["schemas"][name]["x-sensitive"] == json!(true)
+        };
+        if let Some(r) = schema["$ref"].as_str() {
+            if sensitive(r) {
+                out.push(path.to_string());
+                return;
+            }
+            let name = r.trim_start_matches("#/components/schemas/");
+            return walk(
+                spec,
+                &spec["components"]["schemas"][name],
+                path,
+                depth + 1,
+                out,
+            );
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            for branch in schema[key].as_array().into_iter().flatten() {
+                walk(spec, branch, path, depth + 1, out);
+            }
+        }
+        if let Some(items) = schema.get("items") {
+            walk(spec, items, &format!("{path}[]"), depth + 1, out);
+        }
+        for (name, member) in schema["properties"].as_object().into_iter().flatten() {
+            let child = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            walk(spec, member, &child, depth + 1, out);
+        }
+    }
+
+    /// Sets `value` at `path` in `document`, creating the last member only.
+    fn plant(document: &mut Value, path: &str, value: &str) {
+        let mut node = document;
+        let parts: Vec<&str> = path.split('.').collect();
+        for part in &parts[..parts.len() - 1] {
+            node = node
+                .get_mut(*part)
+                .unwrap_or_else(|| panic!("{path}: no {part}"));
+        }
+        node[parts[parts.len() - 1]] = json!(value);
+    }
+
+    let mut found = Vec::new();
+    for (provider, fixture_stem) in [
+        ("rentalcover", "update_insurance"),
+        ("rentalcover", "update_customer"),
+        ("insly", "update_policy"),
+        ("ecurring", "update_customer"),
+        ("rocketkor", "update_individual_customer"),
+    ] {
+        let spec = common::spec(provider);
+        for (_, item) in spec["paths"].as_object().unwrap() {
+            for (_, op) in item.as_object().unwrap() {
+                let request = &op["requestBody"]["content"]["application/json"]["schema"];
+                let response = &op["responses"]["200"]["content"]["application/json"]["schema"];
+                for (side, schema) in [("request", request), ("response", response)] {
+                    let mut paths = Vec::new();
+                    walk(&spec, schema, "", 0, &mut paths);
+                    for path in paths {
+                        found.push(format!("{provider} {side} {path}"));
+                        let secret = format!("planted-{}-SECRET", path.replace('.', "-"));
+                        let mut document =
+                            fixture(provider, &format!("{fixture_stem}.{side}.json"));
+                        plant(&mut document, &path, &secret);
+                        let debug = match (provider, side) {
+                            ("insly", "response") => format!(
+                                "{:?}",
+                                serde_json::from_value::<insly::types::UpdatePolicyResponse>(
+                                    document
+                                )
+                                .unwrap()
+                            ),
+                            ("rocketkor", "request") => format!(
+                                "{:?}",
+                                serde_json::from_value::<
+                                    rocketkor::types::UpdateIndividualCustomerRequest,
+                                >(document)
+                                .unwrap()
+                            ),
+                            ("rocketkor", "response") => format!(
+                                "{:?}",
+                                serde_json::from_value::<rocketkor::types::IndividualCustomer>(
+                                    document
+                                )
+                                .unwrap()
+                            ),
+                            other => panic!("a sensitive member in {other:?}: add its type here"),
+                        };
+                        assert!(
+                            !debug.contains(&secret),
+                            "{provider} {side} {path}: {debug}"
+                        );
+                        assert!(debug.contains("[redacted]"), "{provider} {side} {path}");
+                    }
+                }
+            }
+        }
+    }
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "insly response response.payment_intent.client_secret",
+            "rocketkor request securityAnswer",
+            "rocketkor request socialId",
+            "rocketkor response securityAnswer",
+            "rocketkor response socialId",
+        ]
+    );
 }

@@ -568,3 +568,108 @@ fn every_command_has_help() {
         );
     }
 }
+
+/// The exit code of each kind of answer, through the binary: a quote above `--max-charge`
+/// (2, nothing applied), a confirm answered with a 200 HTML page (4: applied), Insly's
+/// refusals inside a 200 (3), a redirect (3, not followed). Requests counted by the sandbox.
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes_tell_what_happened_to_the_change() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let insurance = write_temp("truth-insurance.json", &{
+        let mut body = fixture("rentalcover", "update_insurance.request.json");
+        body["QuoteOnly"] = json!(1);
+        body
+    });
+    let rc = sandbox.base_url(Provider::RentalCover);
+    // The sandbox prices this change at AUD 10.00: from 1.00 that is a charge of 9.00.
+    let confirm = |extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = [
+            "rentalcover",
+            "update-insurance",
+            "--reference",
+            "AB12-345C-INS",
+            "--previous-total",
+            "1",
+            "--body",
+            &insurance,
+            "--base-url",
+            &rc,
+            "--confirm",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+    let counter = "rentalcover.updateInsurance";
+
+    let output = run_async(confirm(&["--max-charge", "8.99"]), credentials(), None).await;
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("max_charge: the quote charges AUD 9.00, more than AUD 8.99"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(sandbox.received(counter), 1, "the quote only");
+
+    // The confirm (this operation's 3rd request) gets a "thank you" page after applying.
+    sandbox.inject(counter, Some("html,status=200,nth=3"));
+    let output = run_async(confirm(&["--max-charge", "9"]), credentials(), None).await;
+    assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("was applied"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(sandbox.received(counter), 3, "one quote, one confirm");
+    sandbox.inject(counter, None);
+
+    let policy = write_temp(
+        "truth-policy.json",
+        &fixture("insly", "update_policy.request.json"),
+    );
+    let insly = |base: String| -> Vec<String> {
+        [
+            "insly",
+            "update-policy",
+            "--body",
+            &policy,
+            "--base-url",
+            &base,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    for (fault, message) in [
+        ("declined", "the insurer declined the change"),
+        ("status0", "The sandbox was asked to refuse this change"),
+        ("redirect=307", "not followed"),
+    ] {
+        sandbox.inject("insly.updatePolicy", Some(fault));
+        let before = sandbox.received("insly.updatePolicy");
+        let output = run_async(
+            insly(sandbox.base_url(Provider::Insly)),
+            credentials(),
+            None,
+        )
+        .await;
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{fault}: {}",
+            text(&output.stderr)
+        );
+        assert!(
+            text(&output.stderr).contains(message),
+            "{fault}: {}",
+            text(&output.stderr)
+        );
+        assert_eq!(
+            sandbox.received("insly.updatePolicy"),
+            before + 1,
+            "{fault}"
+        );
+    }
+}

@@ -209,7 +209,7 @@ impl Client {
     }
 
     /// Starts a policy change on booking `reference`. Nothing is sent until
-    /// [`InsuranceUpdate::quote`]; the change is applied only by [`Quote::confirm`].
+    /// [`InsuranceUpdate::quote`]; the change is applied only by [`Client::confirm`].
     pub fn update_insurance(
         &self,
         reference: impl Into<String>,

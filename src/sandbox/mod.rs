@@ -9,7 +9,8 @@
 //! `retry-after=S`, `reset`, `truncate`, `html` (a 503 page; with a 2xx `status` the change
 //! is applied first), `shape` (applied, then 200 with JSON of another shape),
 //! `redirect=3xx` (+ `location=URL`; nothing applied), `declined` and `status0` (Insly's
-//! refusals inside a 200; nothing applied). [`Sandbox::received`] counts requests per operation.
+//! refusals inside a 200; nothing applied), `nth=N` (only the operation's Nth request).
+//! [`Sandbox::received`] counts requests per operation.
 //!
 //! Credentials: RentalCover `X_API_KEY: sandbox-key`, eCurring `X-Authorization: sandbox-key`,
 //! Insly and RocketKOR `Authorization: Bearer sandbox-token`.
@@ -556,6 +557,9 @@ struct Fault {
     declined: bool,
     /// Insly: answer 200 with `status` 0 and a message in `response`, applying nothing.
     status0: bool,
+    /// Only the operation's Nth request (counted from the sandbox's start) is faulted,
+    /// e.g. the confirm after a quote.
+    nth: Option<u64>,
 }
 
 impl Fault {
@@ -583,6 +587,7 @@ impl Fault {
                 "location" => fault.location = Some(value.trim().to_owned()),
                 "declined" => fault.declined = true,
                 "status0" => fault.status0 = true,
+                "nth" => fault.nth = value.trim().parse().ok(),
                 _ => {}
             }
         }
@@ -645,7 +650,7 @@ async fn respond(shared: &Shared, request: Request) -> Response {
         }
         return response;
     };
-    operation.received.fetch_add(1, Ordering::Relaxed);
+    let number = operation.received.fetch_add(1, Ordering::Relaxed) + 1;
     let (parts, body) = request.into_parts();
 
     let injected = operation
@@ -654,6 +659,10 @@ async fn respond(shared: &Shared, request: Request) -> Response {
         .unwrap_or_else(|e| e.into_inner())
         .clone();
     let fault = Fault::parse(&parts.headers, injected.as_deref());
+    let fault = match fault.nth {
+        Some(n) if n != number => Fault::default(),
+        _ => fault,
+    };
     if let Some(delay) = fault.delay {
         tokio::time::sleep(delay).await;
     }
