@@ -18,7 +18,31 @@ export const adjustment: Adjustment = {
 // @ts-expect-error policy_oid is required.
 export const missing: Adjustment = { customer_oid: 10985801 };
 
+// `response` is the re-priced policy, or (with status 0) the refusal as text, or [] / null.
+type Reply = NonNullable<Result["response"]>;
+type Accepted = Exclude<Reply, string | unknown[]>;
+
+function accepted(result: Result): Accepted | undefined {
+  const reply = result.response;
+  if (reply === null || reply === undefined || typeof reply === "string" || Array.isArray(reply)) {
+    return undefined;
+  }
+  return reply;
+}
+
 export function payable(result: Result): string | number | null | undefined {
   // Positive is payable now, negative a refund; PHP may send it as a string.
-  return result.response?.mta_payable;
+  return accepted(result)?.mta_payable;
 }
+
+export function refusal(result: Result): string | undefined {
+  // A 200 can refuse: status 0 with the reason as text, or declined: true.
+  const reply = result.response;
+  if (String(result.status) === "0") {
+    return typeof reply === "string" ? reply : "refused";
+  }
+  return accepted(result)?.declined === true ? "declined" : undefined;
+}
+
+// @ts-expect-error `response` may be a string: narrow it before reading members.
+export const unchecked = (result: Result) => result.response?.mta_payable;
