@@ -103,18 +103,29 @@ fn is_secret_key(key: &str) -> bool {
     SECRET_KEYS.iter().any(|k| folded.contains(k))
 }
 
-fn mask(value: &mut serde_json::Value) {
+/// Replaces the value of every secret-looking member (tokens, keys, secrets, `socialId`,
+/// `securityAnswer`; names compared without case, `_` or `-`) with `[redacted]`, at any
+/// depth: for showing a decoded answer (the CLI's output, a log line) without the secrets
+/// a [`crate::Secret`] would serialize in full.
+///
+/// ```
+/// let mut answer = serde_json::json!({"payment_intent": {"client_secret": "pi_1_secret_2", "amount": 10712}});
+/// partner_bindings::error::redact_secrets(&mut answer);
+/// assert_eq!(answer["payment_intent"]["client_secret"], "[redacted]");
+/// assert_eq!(answer["payment_intent"]["amount"], 10712);
+/// ```
+pub fn redact_secrets(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, member) in map.iter_mut() {
                 if is_secret_key(key) && !member.is_null() {
                     *member = serde_json::Value::String(crate::secret::REDACTED.into());
                 } else {
-                    mask(member);
+                    redact_secrets(member);
                 }
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(mask),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_secrets),
         _ => {}
     }
 }
@@ -173,7 +184,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     const MAX: usize = 200;
     let text = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(mut value) => {
-            mask(&mut value);
+            redact_secrets(&mut value);
             value.to_string()
         }
         Err(_) => mask_text(&String::from_utf8_lossy(body))
@@ -238,8 +249,7 @@ impl fmt::Display for Problem {
 /// | 2xx that decodes | `Ok` | `Ok` | 0 |
 /// | 2xx that refuses inside the body (Insly `status` 0, `declined`) | [`Declined`](Error::Declined) | [`Declined`](Error::Declined): not applied | 3 |
 /// | 2xx that does not decode (HTML, another shape, no amount) | [`Undecodable`](Error::Undecodable) | [`AppliedUnreadable`](Error::AppliedUnreadable): applied, never re-sent | 3 / 4 |
-/// | 3xx | [`Redirected`](Error::Redirected), not followed, not retried | [`Redirected`](Error::Redirected), not followed, never re-sent | 3 |
-/// | 3xx followed by a caller's own reqwest client | [`Redirected`](Error::Redirected) | [`OutcomeUnknown`](Error::OutcomeUnknown) | 3 / 4 |
+/// | 3xx | [`Redirected`](Error::Redirected): not followed, not retried | [`OutcomeUnknown`](Error::OutcomeUnknown) (cause `Redirected`): not followed, never re-sent; a 303 is how many servers answer a POST they processed | 3 / 4 |
 /// | 401, 403 | [`Unauthorized`](Error::Unauthorized) | the same: not applied | 3 |
 /// | 404 | [`NotFound`](Error::NotFound) | the same: not applied | 3 |
 /// | 429 | retried, then [`RateLimited`](Error::RateLimited) | [`RateLimited`](Error::RateLimited), not re-sent: not applied | 3 |
@@ -280,9 +290,8 @@ pub enum Error {
         message: String,
     },
     /// A 3xx. It is never followed (the request, and the credential with it, would go
-    /// wherever `Location` points) and never retried. Also returned when a caller-supplied
-    /// reqwest client followed a redirect anyway: then `response` is the final answer and
-    /// `location` where it came from.
+    /// wherever `Location` points) and never retried; on an at-most-once call it is the
+    /// cause of an [`Error::OutcomeUnknown`].
     Redirected {
         /// The response.
         response: Response,
@@ -504,37 +513,15 @@ pub(crate) fn classify<T, E>(
         Some(Safety::AtMostOnce(why)) => Some(why),
         _ => None,
     };
-    // A caller-supplied reqwest client followed a redirect: whatever answered, it was
-    // not the URL we called, and an unsafe request may have been applied twice.
-    if let Some(location) = record.followed_to {
-        let response = record
-            .response
-            .unwrap_or_else(|| Response::new(StatusCode::OK, HeaderMap::new(), Bytes::new()));
-        let typed = Error::Redirected {
-            response,
-            location: Some(location),
-        };
-        return Err(match at_most_once {
-            Some(why) => Error::OutcomeUnknown {
-                operation: record.operation,
-                why_not_resent: why,
-                cause: Box::new(typed),
-            },
-            None => typed,
-        });
-    }
-    let error = match outcome {
-        Ok(value) => return Ok((value, record.response)),
-        Err(error) => error,
-    };
-    let typed = match (error, record.response) {
-        (progenitor_client::Error::InvalidRequest(message), _) => builder_violation(&message),
-        (progenitor_client::Error::Custom(message), _) => builder_violation(&message),
+    let typed = match (outcome, record.response) {
+        (Ok(value), response) => return Ok((value, response)),
+        (Err(progenitor_client::Error::InvalidRequest(message)), _)
+        | (Err(progenitor_client::Error::Custom(message)), _) => builder_violation(&message),
         // A complete response was received: its status says what happened.
-        (error, Some(response)) => from_response(error, response, problems),
-        (progenitor_client::Error::CommunicationError(e), None)
-        | (progenitor_client::Error::ResponseBodyError(e), None)
-        | (progenitor_client::Error::InvalidUpgrade(e), None) => {
+        (Err(error), Some(response)) => from_response(error, response, problems),
+        (Err(progenitor_client::Error::CommunicationError(e)), None)
+        | (Err(progenitor_client::Error::ResponseBodyError(e)), None)
+        | (Err(progenitor_client::Error::InvalidUpgrade(e)), None) => {
             if e.is_timeout() {
                 Error::Timeout(e)
             } else {
@@ -542,7 +529,7 @@ pub(crate) fn classify<T, E>(
             }
         }
         // Not reachable through our exec hook (it always records the response); kept total.
-        (other, None) => Error::Undecodable {
+        (Err(other), None) => Error::Undecodable {
             response: Response::new(
                 other.status().unwrap_or(StatusCode::OK),
                 HeaderMap::new(),
@@ -555,21 +542,24 @@ pub(crate) fn classify<T, E>(
         return Err(typed);
     };
     Err(match typed {
-        // The server said yes: applied, whatever the body looks like.
-        Error::Undecodable { response, reason } if response.status().is_success() => {
-            Error::AppliedUnreadable {
-                operation: record.operation,
-                response,
-                reason,
-            }
+        // The server said yes (an undecodable answer is always a 2xx): applied, whatever
+        // the body looks like.
+        Error::Undecodable { response, reason } => Error::AppliedUnreadable {
+            operation: record.operation,
+            response,
+            reason,
+        },
+        // Only a 429 says for certain that nothing was done; a 503 may come after, and a
+        // 3xx (303 See Other above all) is how many servers answer a POST they processed.
+        Error::Server(_) | Error::Redirected { .. } => {
+            outcome_unknown(record.operation, why, typed)
         }
-        // Only a 429 says for certain that nothing was done; a 503 may come after.
-        Error::Server(_) => outcome_unknown(record.operation, why, typed),
         Error::RateLimited { ref response, .. }
             if response.status() != StatusCode::TOO_MANY_REQUESTS =>
         {
             outcome_unknown(record.operation, why, typed)
         }
+        // A failed connect sent nothing (our client never follows a redirect).
         Error::Timeout(ref e) | Error::Connection(ref e) if !e.is_connect() => {
             outcome_unknown(record.operation, why, typed)
         }

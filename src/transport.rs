@@ -180,6 +180,11 @@ impl RetryPolicy {
 /// Settings shared by every call of one client.
 #[derive(Clone)]
 pub(crate) struct Shared {
+    /// The one client every request is sent with, built with no redirect policy. A
+    /// reqwest client given to the generated `Client` only builds requests: so no path,
+    /// the raw client included, can follow a redirect (and take a charge, or a credential
+    /// in a custom header, to another URL).
+    http: reqwest::Client,
     provider: &'static str,
     media_type: &'static str,
     auth: (HeaderName, HeaderValue),
@@ -202,9 +207,6 @@ pub(crate) struct Record {
     pub response: Option<Response>,
     /// The status of a response whose body could not be read to its end.
     pub cut_short: Option<StatusCode>,
-    /// Where the answer came from, when a caller-supplied reqwest client followed a
-    /// redirect (the final URL is not the one requested).
-    pub followed_to: Option<String>,
 }
 
 /// The inner value of every generated `Client`: shared settings plus this call's record.
@@ -286,7 +288,6 @@ impl Call {
     /// later), and records the last exchange.
     pub async fn execute(
         &self,
-        http: &reqwest::Client,
         request: reqwest::Request,
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
@@ -303,8 +304,10 @@ impl Call {
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
+        // A deadline too far to represent (`Duration::MAX`) is no deadline.
+        let deadline = started.checked_add(shared.deadline);
         let result = self
-            .attempts(http, request, operation, safety, started + shared.deadline)
+            .attempts(request, operation, safety, deadline)
             .instrument(span.clone())
             .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -313,11 +316,10 @@ impl Call {
 
     async fn attempts(
         &self,
-        http: &reqwest::Client,
         mut request: reqwest::Request,
         operation: &'static str,
         safety: Safety,
-        deadline: Instant,
+        deadline: Option<Instant>,
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.shared.retry;
         let mut record = Record {
@@ -331,7 +333,9 @@ impl Call {
             let attempt = record.attempts;
             span.record("attempt", attempt);
             // No attempt outlives the whole call's deadline.
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline.map_or(Duration::MAX, |d| {
+                d.saturating_duration_since(Instant::now())
+            });
             *request.timeout_mut() = Some(self.shared.timeout.min(left));
             // Our bodies are buffered JSON, so a clone exists; without one, no retry.
             // On the last allowed attempt there is nothing to keep a copy for.
@@ -339,7 +343,7 @@ impl Call {
                 .then(|| request.try_clone())
                 .flatten();
             let attempt_started = Instant::now();
-            let outcome = send_once(http, request, &mut record).await;
+            let outcome = send_once(&self.shared.http, request).await;
             let more = next.is_some();
             let wait = match &outcome {
                 Ok(Exchange::Complete(response)) => {
@@ -364,9 +368,12 @@ impl Call {
                         .then(|| policy.backoff(attempt))
                 }
             };
-            // Stop when the wait would end past the deadline, or a redirect was followed.
-            let wait =
-                wait.filter(|w| Instant::now() + *w < deadline && record.followed_to.is_none());
+            // Stop when the wait would end past the deadline.
+            let wait = wait.filter(|w| match (Instant::now().checked_add(*w), deadline) {
+                (Some(ends), Some(deadline)) => ends < deadline,
+                (None, Some(_)) => false,
+                (_, None) => true,
+            });
             match (wait, next) {
                 (Some(wait), Some(next)) if more => {
                     tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
@@ -415,17 +422,8 @@ enum Exchange {
     },
 }
 
-async fn send_once(
-    http: &reqwest::Client,
-    request: reqwest::Request,
-    record: &mut Record,
-) -> reqwest::Result<Exchange> {
-    let requested = request.url().clone();
+async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Exchange> {
     let response = http.execute(request).await?;
-    // Our own clients never follow redirects; a caller-supplied one may have.
-    if *response.url() != requested {
-        record.followed_to = Some(response.url().to_string());
-    }
     let status = response.status();
     let headers = response.headers().clone();
     match response.bytes().await {
@@ -600,6 +598,7 @@ impl<P: Provider> ClientBuilder<P> {
             .map_err(BuildError::Http)?;
         let call = Call {
             shared: Arc::new(Shared {
+                http: http.clone(),
                 provider: P::NAME,
                 media_type: P::MEDIA_TYPE,
                 auth,
@@ -622,8 +621,10 @@ impl<P: Provider> ClientBuilder<P> {
 macro_rules! provider_client {
     () => {
         /// The raw generated client for this provider (escape hatch). It already sends the
-        /// auth header and honours the timeout and retry table; it does not validate or
-        /// type errors.
+        /// auth header, honours the timeouts and the retry table, and sends every request
+        /// through the facade's own HTTP client, which never follows a redirect (a
+        /// `reqwest::Client` given to `new_with_client` only builds requests); it does not
+        /// validate or type errors.
         pub use generated::Client as RawClient;
 
         /// A client for this provider: typed calls, validation before any I/O, safe retries
@@ -738,9 +739,7 @@ macro_rules! provider_client {
                 request: reqwest::Request,
                 info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                self.inner
-                    .execute(&self.client, request, info.operation_id)
-                    .await
+                self.inner.execute(request, info.operation_id).await
             }
         }
     };
@@ -750,91 +749,6 @@ pub(crate) use provider_client;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    /// A one-shot loopback server: reads one request, writes `reply`, counts requests.
-    async fn serve(reply: String) -> (String, Arc<Mutex<u32>>) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let hits = Arc::new(Mutex::new(0));
-        let counter = hits.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let mut buf = vec![0; 4096];
-                let _ = socket.read(&mut buf).await;
-                *counter.lock().unwrap() += 1;
-                let _ = socket.write_all(reply.as_bytes()).await;
-            }
-        });
-        (base, hits)
-    }
-
-    fn call(safety: Safety) -> Call {
-        let fixed = match safety {
-            Safety::Repeatable => |_: &str, _: Option<&[u8]>| Safety::Repeatable,
-            Safety::AtMostOnce(_) => |_: &str, _: Option<&[u8]>| Safety::AtMostOnce("money"),
-        };
-        Call {
-            shared: Arc::new(Shared {
-                provider: "test",
-                media_type: "application/json",
-                auth: Auth::Header("x_api_key").header(&Secret::new("k")).unwrap(),
-                timeout: DEFAULT_TIMEOUT,
-                deadline: DEFAULT_DEADLINE,
-                retry: RetryPolicy::none(),
-                safety: fixed,
-            }),
-            record: Arc::default(),
-        }
-    }
-
-    /// The facade's own reqwest client never follows a redirect, but the raw client can be
-    /// built on a caller's reqwest client that does: the transport notices (the final URL
-    /// is not the one requested) and the call is `Redirected`, or `OutcomeUnknown` when it
-    /// must not be sent twice: a 307 re-sends the body to the new URL.
-    #[tokio::test]
-    async fn a_redirect_followed_by_a_callers_client_is_never_an_ok() {
-        let (elsewhere, hits) =
-            serve("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}".into())
-                .await;
-        let (home, _) = serve(format!(
-            "HTTP/1.1 307 Temporary Redirect\r\nlocation: {elsewhere}/moved\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-        ))
-        .await;
-        let following = reqwest::Client::new();
-        for (safety, at_most_once) in [
-            (Safety::Repeatable, false),
-            (Safety::AtMostOnce("money"), true),
-        ] {
-            let call = call(safety);
-            let request = following
-                .post(format!("{home}/op"))
-                .body("{}")
-                .build()
-                .unwrap();
-            let response = call.execute(&following, request, "op").await.unwrap();
-            assert_eq!(response.status(), 200, "the caller's client followed");
-            let record = call.record_handle().take();
-            assert_eq!(
-                record.followed_to.as_deref(),
-                Some(format!("{elsewhere}/moved").as_str())
-            );
-            let value = progenitor_client::ResponseValue::new((), StatusCode::OK, HeaderMap::new());
-            let outcome: Result<_, progenitor_client::Error<()>> = Ok(value);
-            let error = crate::error::classify(outcome, record, |_| Vec::new()).unwrap_err();
-            let redirected = match &error {
-                crate::Error::OutcomeUnknown { cause, .. } if at_most_once => cause.as_ref(),
-                other if !at_most_once => other,
-                other => panic!("{other:?}"),
-            };
-            assert!(
-                matches!(redirected, crate::Error::Redirected { location: Some(l), .. } if l.ends_with("/moved")),
-                "{error:?}"
-            );
-            assert_eq!(error.may_have_been_applied(), at_most_once);
-        }
-        assert_eq!(*hits.lock().unwrap(), 2, "one followed request per call");
-    }
 
     #[test]
     fn an_invalid_custom_auth_header_is_an_error_not_a_panic() {

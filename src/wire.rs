@@ -440,8 +440,9 @@ pub trait OpenMembers {
 }
 
 /// Decodes an optional object member that PHP servers send as `[]` when empty: `[]` and
-/// `null` are absent; an object (or any other value the member's type accepts) decodes
-/// as that type. build.rs puts it on the members the specs mark `object or []`.
+/// `null` are absent; an object (or a string, for a member that may be text, such as
+/// Insly's `response`) decodes as the member's type; anything else is an error. build.rs
+/// puts it on the members the specs mark `object or []`.
 ///
 /// ```
 /// # #[derive(serde::Deserialize, Debug, PartialEq)]
@@ -456,6 +457,9 @@ pub trait OpenMembers {
 /// let set: Adjustment = serde_json::from_str(r#"{"charge": {"refund": true}}"#).unwrap();
 /// assert_eq!(set.charge, Some(Charge { refund: true }));
 /// assert!(serde_json::from_str::<Adjustment>(r#"{"charge": [1]}"#).is_err());
+/// assert!(serde_json::from_str::<Adjustment>(r#"{"charge": 5}"#).is_err());
+/// let absent: Adjustment = serde_json::from_str("{}").unwrap();
+/// assert_eq!(absent.charge, None);
 /// ```
 pub fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
@@ -470,7 +474,7 @@ where
         type Value = Option<T>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object, `[]` or null")
+            f.write_str("an object, a string, `[]` or null")
         }
 
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -479,10 +483,6 @@ where
 
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(None)
-        }
-
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            d.deserialize_any(self)
         }
 
         fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -501,22 +501,6 @@ where
         }
 
         fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-            T::deserialize(v.into_deserializer()).map(Some)
-        }
-
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            T::deserialize(v.into_deserializer()).map(Some)
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            T::deserialize(v.into_deserializer()).map(Some)
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            T::deserialize(v.into_deserializer()).map(Some)
-        }
-
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
             T::deserialize(v.into_deserializer()).map(Some)
         }
     }

@@ -176,18 +176,30 @@ fn insly_objects_sent_as_php_empty_arrays_or_null_are_absent() {
                 "{path}/{member} = {empty} must be absent"
             );
         }
-        let mut body = fixture("insly", "update_policy.response.json");
-        body.pointer_mut(path).unwrap()[member] = json!([1]);
-        assert!(
-            serde_json::from_value::<insly::types::UpdatePolicyResponse>(body).is_err(),
-            "{path}/{member} = [1] is not an empty object"
-        );
+        for wrong in [json!([1]), json!(5), json!(true)] {
+            let mut body = fixture("insly", "update_policy.response.json");
+            body.pointer_mut(path).unwrap()[member] = wrong.clone();
+            assert!(
+                serde_json::from_value::<insly::types::UpdatePolicyResponse>(body).is_err(),
+                "{path}/{member} = {wrong} is not an object"
+            );
+        }
     }
     // Left out entirely: absent as well (the member decoder must not make it required).
     let minimal: insly::types::UpdatePolicyResponse =
         serde_json::from_str(r#"{"status": "1", "response": {"declined": true}}"#).unwrap();
     let response = adjustment(minimal.response);
     assert!(response.declined.unwrap().get() && response.charge.is_none());
+    // The envelope's own `response` as a number: an error that says what was expected.
+    let err = serde_json::from_value::<insly::types::UpdatePolicyResponse>(
+        json!({"status": "1", "response": 5}),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expected an object, a string, `[]` or null"),
+        "{err}"
+    );
     // The envelope's own `response` as [] or null: absent too.
     for empty in [json!([]), json!(null)] {
         let body = json!({"status": "1", "response": empty});

@@ -197,6 +197,14 @@ async fn a_stored_quote_is_confirmed_once_by_a_fresh_client() {
 
     let restored: rentalcover::Quote = serde_json::from_str(&stored).unwrap();
     assert_eq!(restored.adjustment(), Adjustment::Charge(aud(1250)));
+    assert_eq!(restored.reference(), "AB12-345C-INS");
+    assert_eq!(restored.previous_total(), Decimal::new(4750, 2));
+    assert_eq!(restored.new_total(), &aud(6000));
+    // Each quote has its own random (version 4) id, kept through storage.
+    let other = quote_for(&rc(&server.base)).await;
+    assert_ne!(restored.id(), other.id());
+    assert_eq!(restored.id().get_version_num(), 4);
+    assert!(stored.contains(&restored.id().to_string()));
     assert_eq!(
         serde_json::to_string(&restored).unwrap(),
         stored,
@@ -205,8 +213,9 @@ async fn a_stored_quote_is_confirmed_once_by_a_fresh_client() {
     let fresh = rc(&server.base);
     let applied = fresh.confirm(restored).send().await.unwrap();
     assert_eq!(applied.adjustment(), Adjustment::Charge(aud(1250)));
-    assert_eq!(quote_only_values(&server), vec![json!(1), json!(0)]);
-    let confirm = &server.requests()[1];
+    // Two quotes (the second only for its id), one confirm.
+    assert_eq!(quote_only_values(&server), vec![json!(1), json!(1), json!(0)]);
+    let confirm = &server.requests()[2];
     assert_eq!(confirm.target, "/insurances/update/AB12-345C-INS");
     assert_eq!(confirm.header("x_api_key"), Some(RC_KEY));
 }
@@ -221,6 +230,7 @@ async fn max_charge_refuses_a_dearer_quote_before_sending() {
             aud(1249),
             "the quote charges AUD 12.50, more than AUD 12.49",
         ),
+        (aud(-1), "must not be negative, not AUD -0.01"),
         (
             Money::new(Decimal::new(100, 0), "NZD"),
             "is in NZD but the quote is in AUD",
@@ -239,8 +249,11 @@ async fn max_charge_refuses_a_dearer_quote_before_sending() {
         assert_eq!(violations[0].rule, rule);
         assert_eq!(err.exit_code(), 2);
     }
-    // Two quotes, no confirm.
-    assert_eq!(quote_only_values(&server), vec![json!(1), json!(1)]);
+    // Three quotes, no confirm.
+    assert_eq!(
+        quote_only_values(&server),
+        vec![json!(1), json!(1), json!(1)]
+    );
 
     // At the ceiling it goes.
     client
@@ -380,6 +393,16 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
             "MTA not allowed",
         ),
         (json!({"status": 0}), "status 0: the change was refused"),
+        (json!({"status": "0e0", "message": "Locked"}), "Locked"),
+        (
+            json!({"status": " 0.00 "}),
+            "status 0: the change was refused",
+        ),
+        // Status 0 beside a member of an unexpected type: still a refusal, not "applied".
+        (
+            json!({"status": 0, "response": false, "message": "No"}),
+            "No",
+        ),
         (declined, "the insurer declined the change"),
         (declined_with_message, "Underwriting referral needed"),
     ];
@@ -410,7 +433,10 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
 
 #[tokio::test]
 async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
+    let mut other_status = fixture("insly", "update_policy.response.json");
+    other_status["status"] = json!("2");
     for body in [
+        other_status,
         json!({"status": 1, "response": "done"}),
         json!({"status": "1", "response": []}),
         json!({"status": "1", "response": null}),
@@ -492,13 +518,18 @@ async fn redirects_are_never_followed_and_credentials_stay_home() {
             .unwrap();
         let quote = quote_for(&client).await;
         let err = client.confirm(quote).send().await.unwrap_err();
-        let Error::Redirected { location, response } = &err else {
+        // Not followed; but a server may redirect after processing a POST (303 above all),
+        // so for a charge the outcome is unknown.
+        let Error::OutcomeUnknown { cause, .. } = &err else {
+            panic!("{status}: {err:?}")
+        };
+        let Error::Redirected { location, response } = cause.as_ref() else {
             panic!("{status}: {err:?}")
         };
         assert_eq!(response.status().as_u16(), status);
         assert_eq!(location.as_deref(), Some(target.as_str()));
-        assert!(!err.may_have_been_applied());
-        assert_eq!(err.exit_code(), 3);
+        assert!(err.may_have_been_applied());
+        assert_eq!(err.exit_code(), 4);
         assert_eq!(
             home.count(),
             2,
@@ -520,7 +551,41 @@ async fn redirects_are_never_followed_and_credentials_stay_home() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Redirected { .. }), "{err:?}");
+    assert!(!err.may_have_been_applied());
+    assert_eq!(err.exit_code(), 3);
     assert_eq!((home.count(), elsewhere.count()), (1, 0));
+}
+
+/// The raw client built on a caller's own reqwest client that follows redirects: that
+/// client only builds the request; the facade's client sends it, and does not follow. A
+/// 307 on a charge (which a follower would re-send, with `X_API_KEY`, to the Location)
+/// reaches the Location zero times.
+#[tokio::test]
+async fn even_the_raw_client_on_a_following_reqwest_client_does_not_follow() {
+    use progenitor_client::ClientInfo;
+    let elsewhere = Scripted::start(vec![priced(json!(60), Some("AUD"))]).await;
+    let home = redirecting(307, &format!("{}/moved", elsewhere.base)).await;
+    let facade = rc(&home.base);
+    let raw = rentalcover::RawClient::new_with_client(
+        &home.base,
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::limited(10))
+            .build()
+            .unwrap(),
+        facade.raw().inner().clone(),
+    );
+    let mut body = fixture("rentalcover", "update_insurance.request.json");
+    body["QuoteOnly"] = json!(0);
+    let body: rentalcover::types::UpdateInsuranceRequest = serde_json::from_value(body).unwrap();
+    let result = raw
+        .update_insurance()
+        .reference("AB12-345C-INS")
+        .body(body)
+        .send()
+        .await;
+    assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(307));
+    assert_eq!((home.count(), elsewhere.count()), (1, 0));
+    assert_eq!(home.requests()[0].header("x_api_key"), Some(RC_KEY));
 }
 
 // ---------------------------------------------------------------- deadlines and overrides
@@ -549,7 +614,7 @@ async fn the_deadline_covers_every_attempt_and_wait() {
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(patient.count(), 4);
 
-    // With a 220 ms deadline the second attempt is cut short and no third starts.
+    // With a 220 ms deadline no third attempt starts.
     let hurried = Scripted::start(vec![slow]).await;
     let client = rentalcover::Client::builder()
         .base_url(&hurried.base)
@@ -566,6 +631,44 @@ async fn the_deadline_covers_every_attempt_and_wait() {
         .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(hurried.count(), 2);
+
+    // The deadline also cuts the attempt itself: a 10 s attempt timeout, one attempt, an
+    // answer after 1 s; with a 200 ms deadline it is a timeout, without one it succeeds.
+    let late = Act::Delay(
+        Duration::from_millis(1_000),
+        fixture("rentalcover", "update_insurance.response.json").to_string(),
+    );
+    let server = Scripted::start(vec![late]).await;
+    let builder = || {
+        rentalcover::Client::builder()
+            .base_url(&server.base)
+            .credential(RC_KEY)
+            .retry(RetryPolicy::none())
+            .timeout(Duration::from_secs(10))
+    };
+    let cut = builder().deadline(Duration::from_millis(200));
+    let shown = format!("{cut:?}");
+    assert!(
+        shown.contains("deadline: 200ms") && !shown.contains(RC_KEY),
+        "{shown}"
+    );
+    let err = cut
+        .build()
+        .unwrap()
+        .update_insurance("AB12-345C-INS", change(|_| {}))
+        .quote()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    // No deadline at all (too far to represent) is no panic either.
+    builder()
+        .deadline(Duration::MAX)
+        .build()
+        .unwrap()
+        .update_insurance("AB12-345C-INS", change(|_| {}))
+        .quote()
+        .await
+        .unwrap();
 
     // A Retry-After that would end past the deadline is not waited for.
     let busy = Act::Reply(429, vec![("retry-after", "1".into())], "{}".into());

@@ -203,8 +203,12 @@ fn expected(op: Op, fault: Fault) -> (&'static str, u8, u64) {
         // A 429 says nothing was done: not re-sent when money moves, retried otherwise.
         (true, Fault::TooMany) => ("RateLimited", 3, 1),
         (false, Fault::TooMany) => ("RateLimited", 3, 3),
-        // A redirect is never followed nor retried.
-        (_, Fault::Moved301 | Fault::Found302 | Fault::Temporary307 | Fault::Permanent308) => {
+        // A redirect is never followed nor retried; when money moves it may follow a
+        // processed request (303-style), so the outcome is unknown.
+        (true, Fault::Moved301 | Fault::Found302 | Fault::Temporary307 | Fault::Permanent308) => {
+            ("OutcomeUnknown", 4, 1)
+        }
+        (false, Fault::Moved301 | Fault::Found302 | Fault::Temporary307 | Fault::Permanent308) => {
             ("Redirected", 3, 1)
         }
         // A 2xx that refuses: nothing applied.
@@ -367,7 +371,11 @@ async fn run_case(op: Op, fault: Fault) -> (String, u8, u64) {
             if let (Error::OutcomeUnknown { cause, .. }, Fault::Slow) = (&e, fault) {
                 assert!(matches!(**cause, Error::Timeout(_)), "{cause:?}");
             }
-            if let Error::Redirected { location, response } = &e {
+            let redirected = match &e {
+                Error::OutcomeUnknown { cause, .. } => cause.as_ref(),
+                other => other,
+            };
+            if let Error::Redirected { location, response } = redirected {
                 assert_eq!(response.status().as_u16() / 100, 3, "{e:?}");
                 let location = location.as_deref().unwrap_or_default();
                 assert!(location.ends_with(op.path_suffix()), "{location}");

@@ -230,9 +230,23 @@ fn every_member_marked_x_sensitive_is_redacted_in_debug() {
         let spec = common::spec(provider);
         for (_, item) in spec["paths"].as_object().unwrap() {
             for (_, op) in item.as_object().unwrap() {
-                let request = &op["requestBody"]["content"]["application/json"]["schema"];
-                let response = &op["responses"]["200"]["content"]["application/json"]["schema"];
-                for (side, schema) in [("request", request), ("response", response)] {
+                // Every media type (eCurring's is application/vnd.api+json).
+                let schemas = |content: &Value| -> Vec<Value> {
+                    content
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(_, media)| media["schema"].clone())
+                        .collect()
+                };
+                let requests = schemas(&op["requestBody"]["content"]);
+                let responses = schemas(&op["responses"]["200"]["content"]);
+                assert!(!responses.is_empty(), "{provider}: no 200 body found");
+                let sides = requests
+                    .iter()
+                    .map(|s| ("request", s))
+                    .chain(responses.iter().map(|s| ("response", s)));
+                for (side, schema) in sides {
                     let mut paths = Vec::new();
                     walk(&spec, schema, "", 0, &mut paths);
                     for path in paths {

@@ -171,8 +171,12 @@ fn typed<T: DeserializeOwned>(value: Value) -> Result<T, Failure> {
     })
 }
 
+/// The answer as JSON for stdout, with secrets (Stripe's `client_secret`, `socialId`,
+/// `securityAnswer`, ...) redacted: output is often piped into logs.
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
+    let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
+    partner_bindings::error::redact_secrets(&mut json);
+    json
 }
 
 pub async fn rentalcover(operation: RentalcoverOp) -> ExitCode {

@@ -181,7 +181,8 @@ impl Client {
         checks.finish()?;
         let (response, raw) = self
             .run(|raw| async move { raw.update_policy().body(body).send().await })
-            .await?;
+            .await
+            .map_err(refusal_in_unreadable)?;
         Accepted::from_envelope(response, raw)
     }
 }
@@ -195,22 +196,20 @@ pub struct Accepted {
 }
 
 impl Accepted {
-    /// Reads Insly's envelope: `status` 0 or `declined` is a refusal, and an accepted
-    /// answer without the re-priced policy cannot be read (but was applied).
+    /// Reads Insly's envelope: `status` 0 or `declined` is a refusal; `status` 1 (or none)
+    /// with the re-priced policy is accepted; anything else was applied (a 2xx on an
+    /// at-most-once call) but cannot be read.
     fn from_envelope(
         response: ResponseValue<types::UpdatePolicyResponse>,
         raw: Option<crate::error::Response>,
     ) -> Result<Accepted, Error> {
-        let raw = || {
-            raw.clone().unwrap_or_else(|| {
-                crate::error::Response::new(
-                    response.status(),
-                    response.headers().clone(),
-                    serde_json::to_vec(&*response).unwrap_or_default().into(),
-                )
-            })
-        };
-        let refused = response.status.as_ref().and_then(|s| s.as_i64()) == Some(0);
+        let raw = raw.unwrap_or_else(|| {
+            crate::error::Response::new(
+                response.status(),
+                response.headers().clone(),
+                serde_json::to_vec(&*response).unwrap_or_default().into(),
+            )
+        });
         let adjustment = match &response.response {
             Some(types::AdjustmentOrMessage::Adjustment(adjustment)) => Some(adjustment.clone()),
             _ => None,
@@ -219,23 +218,37 @@ impl Accepted {
             .as_ref()
             .and_then(|a| a.declined.as_ref())
             .is_some_and(|d| d.get());
-        if refused || declined {
+        let text = match &response.response {
+            Some(types::AdjustmentOrMessage::String(text)) => Some(text.as_str()),
+            _ => None,
+        };
+        let message = response.extra.get("message").and_then(|m| m.as_str());
+        let status = response.status.as_ref().and_then(|s| s.as_decimal());
+        if let Some(message) = refusal(status, declined, text, message) {
             return Err(Error::Declined {
-                response: raw(),
-                message: refusal_message(&response, declined),
+                response: raw,
+                message,
             });
         }
-        match adjustment {
-            Some(adjustment) => Ok(Accepted {
+        let unreadable = |reason: String| {
+            Err(crate::error::unusable_success(
+                "update_policy",
+                true,
+                raw.clone(),
+                reason,
+            ))
+        };
+        match (status, adjustment) {
+            (Some(status), _) if status != rust_decimal::Decimal::ONE => {
+                unreadable(format!("status is {status}, neither 0 nor 1"))
+            }
+            (_, Some(adjustment)) => Ok(Accepted {
                 adjustment,
                 response,
             }),
-            None => Err(crate::error::unusable_success(
-                "update_policy",
-                true,
-                raw(),
-                "status is not 0 but the answer has no re-priced policy",
-            )),
+            (_, None) => {
+                unreadable("status is not 0 but the answer has no re-priced policy".into())
+            }
         }
     }
 
@@ -256,22 +269,52 @@ impl Accepted {
     }
 }
 
-/// The provider's reason for a refusal: the `response` text, else a top-level `message`,
-/// else what the envelope says.
-fn refusal_message(response: &types::UpdatePolicyResponse, declined: bool) -> String {
-    if let Some(types::AdjustmentOrMessage::String(text)) = &response.response {
-        if !text.trim().is_empty() {
-            return text.clone();
-        }
+/// The refusal in Insly's envelope, with the provider's reason (the `response` text, else
+/// a top-level `message`, else what the envelope says), or `None` when it is not one.
+fn refusal(
+    status: Option<rust_decimal::Decimal>,
+    declined: bool,
+    text: Option<&str>,
+    message: Option<&str>,
+) -> Option<String> {
+    let refused = status.is_some_and(|s| s.is_zero());
+    if !refused && !declined {
+        return None;
     }
-    if let Some(serde_json::Value::String(text)) = response.extra.get("message") {
-        if !text.trim().is_empty() {
-            return text.clone();
-        }
+    let given = [text, message]
+        .into_iter()
+        .flatten()
+        .find(|m| !m.trim().is_empty());
+    Some(match given {
+        Some(reason) => reason.to_owned(),
+        None if declined => "the insurer declined the change".into(),
+        None => "status 0: the change was refused".into(),
+    })
+}
+
+/// An answer that did not decode may still be Insly's refusal (`status` 0 beside members
+/// of an unexpected shape): then it is [`Error::Declined`], not an applied change.
+fn refusal_in_unreadable(error: Error) -> Error {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        status: Option<crate::wire::FlexNumber>,
+        response: Option<serde_json::Value>,
+        message: Option<serde_json::Value>,
     }
-    if declined {
-        "the insurer declined the change".into()
-    } else {
-        "status 0: the change was refused".into()
+    let Error::AppliedUnreadable { response, .. } = &error else {
+        return error;
+    };
+    let Ok(envelope) = serde_json::from_slice::<Envelope>(response.body()) else {
+        return error;
+    };
+    let status = envelope.status.as_ref().and_then(|s| s.as_decimal());
+    let text = envelope.response.as_ref().and_then(|r| r.as_str());
+    let message = envelope.message.as_ref().and_then(|m| m.as_str());
+    match refusal(status, false, text, message) {
+        Some(message) => Error::Declined {
+            response: response.clone(),
+            message,
+        },
+        None => error,
     }
 }

@@ -453,7 +453,8 @@ pub enum Adjustment {
 impl Adjustment {
     /// From the policy's total before the change to `new_total`.
     fn between(previous_total: Decimal, new_total: &Money) -> Adjustment {
-        let difference = new_total.amount - previous_total;
+        // Saturating: a stored quote may hold any amounts, and this must not panic.
+        let difference = new_total.amount.saturating_sub(previous_total);
         let money = |amount| Money::new(amount, new_total.currency.clone());
         if difference.is_zero() {
             Adjustment::NoCharge
@@ -480,9 +481,12 @@ impl fmt::Display for Adjustment {
 /// read back from storage: it is serde-serializable, holds no credential, and can be
 /// confirmed later by a fresh client).
 ///
-/// Confirming sends the request at most once, but a stored quote can be read back
-/// twice: delete it when you confirm it, keyed by [`Quote::id`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// A `Quote` is not `Clone`: confirming consumes it, so one value is confirmed at most
+/// once. A stored copy read back twice is two values: delete it, keyed by [`Quote::id`],
+/// in the same transaction that confirms it. It is not signed either: keep it where the
+/// customer cannot edit it (your database or server-side session, not a cookie), since
+/// the reference, the change and the quoted totals come from it.
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     id: uuid::Uuid,
     reference: String,
@@ -538,10 +542,11 @@ pub struct Confirmation {
 }
 
 impl Confirmation {
-    /// Refuse, before sending anything, if the quote charges more than `ceiling` (in the
-    /// quote's currency; another currency is refused too). A refund or no charge always
-    /// passes. The server charges its own price at confirm time: compare
-    /// [`Applied::adjustment`] with [`Applied::quoted_adjustment`].
+    /// Refuse, before sending anything, if the quote charges more than `ceiling`. The
+    /// ceiling must be in the quote's currency and not negative, or the confirm is refused
+    /// too; a refund or no charge passes any such ceiling. The server charges its own
+    /// price at confirm time: compare [`Applied::adjustment`] with
+    /// [`Applied::quoted_adjustment`].
     pub fn max_charge(mut self, ceiling: Money) -> Self {
         self.max_charge = Some(ceiling);
         self
@@ -565,6 +570,11 @@ impl Confirmation {
             "must not be empty",
         );
         if let Some(ceiling) = &max_charge {
+            checks.check(
+                ceiling.amount >= Decimal::ZERO,
+                "max_charge",
+                format!("must not be negative, not {ceiling}"),
+            );
             checks.check(
                 ceiling
                     .currency
@@ -621,7 +631,11 @@ impl Applied {
 
     /// Whether the price changed between quote and confirm (amount or currency).
     pub fn differs_from_quote(&self) -> bool {
-        self.new_total != self.quoted_total
+        self.new_total.amount != self.quoted_total.amount
+            || !self
+                .new_total
+                .currency
+                .eq_ignore_ascii_case(&self.quoted_total.currency)
     }
 
     /// The policy's total now, from the confirming answer.
