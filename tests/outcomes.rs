@@ -214,7 +214,10 @@ async fn a_stored_quote_is_confirmed_once_by_a_fresh_client() {
     let applied = fresh.confirm(restored).send().await.unwrap();
     assert_eq!(applied.adjustment(), Adjustment::Charge(aud(1250)));
     // Two quotes (the second only for its id), one confirm.
-    assert_eq!(quote_only_values(&server), vec![json!(1), json!(1), json!(0)]);
+    assert_eq!(
+        quote_only_values(&server),
+        vec![json!(1), json!(1), json!(0)]
+    );
     let confirm = &server.requests()[2];
     assert_eq!(confirm.target, "/insurances/update/AB12-345C-INS");
     assert_eq!(confirm.header("x_api_key"), Some(RC_KEY));
