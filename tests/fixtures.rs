@@ -200,6 +200,12 @@ fn insly_objects_sent_as_php_empty_arrays_or_null_are_absent() {
             .contains("expected an object, a string, `[]` or null"),
         "{err}"
     );
+    // A non-empty array is not PHP's empty object: refused as an array, not as a length.
+    let err = serde_json::from_value::<insly::types::UpdatePolicyResponse>(
+        json!({"status": "1", "response": ["x"]}),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("invalid type: sequence"), "{err}");
     // The envelope's own `response` as [] or null: absent too.
     for empty in [json!([]), json!(null)] {
         let body = json!({"status": "1", "response": empty});

@@ -591,6 +591,29 @@ async fn even_the_raw_client_on_a_following_reqwest_client_does_not_follow() {
     assert_eq!(home.requests()[0].header("x_api_key"), Some(RC_KEY));
 }
 
+/// Rate limits: a 429 is a refusal (exit 3); a 503 with `Retry-After` is a server error
+/// (exit 4) although it is `RateLimited` too, on a repeatable call as on a charge.
+#[tokio::test]
+async fn rate_limits_exit_3_for_429_and_4_for_503() {
+    for (status, code) in [(429, 3), (503, 4)] {
+        // Retry-After beyond the policy's 5 s: returned at once, not waited for.
+        let busy = Act::Reply(status, vec![("retry-after", "100".into())], "{}".into());
+        let server = Scripted::start(vec![busy]).await;
+        let err = rc(&server.base)
+            .update_insurance("AB12-345C-INS", change(|_| {}))
+            .quote()
+            .await
+            .unwrap_err();
+        let Error::RateLimited { retry_after, .. } = &err else {
+            panic!("{status}: {err:?}")
+        };
+        assert_eq!(*retry_after, Some(Duration::from_secs(100)));
+        assert_eq!(err.exit_code(), code, "{status}");
+        assert!(!err.may_have_been_applied());
+        assert_eq!(server.count(), 1);
+    }
+}
+
 // ---------------------------------------------------------------- deadlines and overrides
 
 #[tokio::test]
