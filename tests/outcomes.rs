@@ -159,6 +159,9 @@ async fn a_quote_without_currency_is_undecodable_and_a_confirm_without_one_was_a
         assert!(serde_json::from_slice::<Value>(response.body()).is_ok());
         assert!(err.may_have_been_applied());
         assert_eq!(err.exit_code(), 4);
+        // The whole answer is reachable from the error, as from every kind with one.
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+        assert_eq!(err.response().unwrap().body(), response.body());
         assert_eq!(quote_only_values(&server), vec![json!(1), json!(0)]);
     }
 }
@@ -430,6 +433,7 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
         );
         assert!(!err.may_have_been_applied());
         assert_eq!(err.exit_code(), 3);
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
         assert_eq!(server.count(), 1);
     }
 }
@@ -531,6 +535,7 @@ async fn redirects_are_never_followed_and_credentials_stay_home() {
         };
         assert_eq!(response.status().as_u16(), status);
         assert_eq!(location.as_deref(), Some(target.as_str()));
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert!(err.may_have_been_applied());
         assert_eq!(err.exit_code(), 4);
         assert_eq!(
