@@ -623,8 +623,9 @@ macro_rules! provider_client {
         /// The raw generated client for this provider (escape hatch). It already sends the
         /// auth header, honours the timeouts and the retry table, and sends every request
         /// through the facade's own HTTP client, which never follows a redirect (a
-        /// `reqwest::Client` given to `new_with_client` only builds requests); it does not
-        /// validate or type errors.
+        /// `reqwest::Client` given to `new_with_client` only builds requests: its proxy,
+        /// default headers and redirect policy are not used; configure those with
+        /// `ClientBuilder::http_client`); it does not validate or type errors.
         pub use generated::Client as RawClient;
 
         /// A client for this provider: typed calls, validation before any I/O, safe retries
