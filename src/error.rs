@@ -255,8 +255,8 @@ impl fmt::Display for Problem {
 /// | 429 | retried, then [`RateLimited`](Error::RateLimited) | [`RateLimited`](Error::RateLimited), not re-sent: not applied | 3 |
 /// | other 4xx | [`Rejected`](Error::Rejected) with the provider's messages | the same: not applied | 3 |
 /// | 5xx (503 with `Retry-After` is [`RateLimited`](Error::RateLimited)) | retried, then [`Server`](Error::Server) | [`OutcomeUnknown`](Error::OutcomeUnknown) | 4 |
-/// | timeout, reset, body cut short, deadline passed | retried, then [`Timeout`](Error::Timeout) / [`Connection`](Error::Connection) | [`OutcomeUnknown`](Error::OutcomeUnknown) | 4 |
-/// | connection refused (nothing sent) | retried, then [`Connection`](Error::Connection) | retried, then [`Connection`](Error::Connection) | 4 |
+/// | timeout after connecting, reset, body cut short, deadline passed | retried, then [`Timeout`](Error::Timeout) / [`Connection`](Error::Connection) | [`OutcomeUnknown`](Error::OutcomeUnknown) | 4 |
+/// | connection refused or connect timeout (nothing sent) | retried, then [`Connection`](Error::Connection) / [`Timeout`](Error::Timeout) | the same | 4 |
 ///
 /// [`Error::may_have_been_applied`] is true exactly for `AppliedUnreadable` and
 /// `OutcomeUnknown`: check the booking or policy before doing anything else, and never

@@ -279,7 +279,7 @@ impl Call {
         if has_body {
             headers.insert(CONTENT_TYPE, media);
         }
-        // Set per request, so it also holds for a caller-supplied reqwest client.
+        // The per-attempt timeout; each attempt then clamps it to the call's deadline.
         *request.timeout_mut() = Some(self.shared.timeout);
     }
 
@@ -623,9 +623,9 @@ macro_rules! provider_client {
         /// The raw generated client for this provider (escape hatch). It already sends the
         /// auth header, honours the timeouts and the retry table, and sends every request
         /// through the facade's own HTTP client, which never follows a redirect (a
-        /// `reqwest::Client` given to `new_with_client` only builds requests: its proxy,
-        /// default headers and redirect policy are not used; configure those with
-        /// `ClientBuilder::http_client`); it does not validate or type errors.
+        /// `reqwest::Client` given to `new_with_client` only builds requests: none of its
+        /// settings (proxy, TLS, default headers, timeouts, redirects) are used; configure
+        /// those with `ClientBuilder::http_client`); it does not validate or type errors.
         pub use generated::Client as RawClient;
 
         /// A client for this provider: typed calls, validation before any I/O, safe retries

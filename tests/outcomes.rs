@@ -440,10 +440,15 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
 
 #[tokio::test]
 async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
-    let mut other_status = fixture("insly", "update_policy.response.json");
-    other_status["status"] = json!("2");
+    let with_status = |status: Value| {
+        let mut body = fixture("insly", "update_policy.response.json");
+        body["status"] = status;
+        body
+    };
     for body in [
-        other_status,
+        with_status(json!("2")),
+        with_status(json!("error")),
+        with_status(json!("")),
         json!({"status": 1, "response": "done"}),
         json!({"status": "1", "response": []}),
         json!({"status": "1", "response": null}),
@@ -596,8 +601,9 @@ async fn even_the_raw_client_on_a_following_reqwest_client_does_not_follow() {
     assert_eq!(home.requests()[0].header("x_api_key"), Some(RC_KEY));
 }
 
-/// Rate limits: a 429 is a refusal (exit 3); a 503 with `Retry-After` is a server error
-/// (exit 4) although it is `RateLimited` too, on a repeatable call as on a charge.
+/// Rate limits on a repeatable call: a 429 is a refusal (exit 3); a 503 with
+/// `Retry-After` is a server error (exit 4) although it is `RateLimited` too. (On a charge a
+/// 503 is `OutcomeUnknown`: the fault matrix.)
 #[tokio::test]
 async fn rate_limits_exit_3_for_429_and_4_for_503() {
     for (status, code) in [(429, 3), (503, 4)] {

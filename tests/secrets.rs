@@ -284,6 +284,14 @@ fn every_member_marked_x_sensitive_is_redacted_in_debug() {
                             "{provider} {side} {path}: {debug}"
                         );
                         assert!(debug.contains("[redacted]"), "{provider} {side} {path}");
+                        // And the JSON redaction (CLI output, error excerpts) knows its name.
+                        let mut planted = fixture(provider, &format!("{fixture_stem}.{side}.json"));
+                        plant(&mut planted, &path, &secret);
+                        partner_bindings::error::redact_secrets(&mut planted);
+                        assert!(
+                            !planted.to_string().contains(&secret),
+                            "{provider} {side} {path}: not redacted by name"
+                        );
                     }
                 }
             }

@@ -4,9 +4,9 @@
 //!
 //! Exit codes (`partner_bindings::Error::exit_code`): 0 success; 2 invalid input
 //! (arguments, body, validation: nothing sent); 3 the provider answered and nothing was
-//! applied (refused, declined, redirected, rate limited) or its answer to a repeatable call
-//! was unreadable; 4 network failure or server error, or a change that was or may have been
-//! applied (outcome unknown, applied but unreadable).
+//! applied (refused, declined, rate limited by a 429), or it answered a repeatable call with
+//! a redirect or an unreadable body; 4 network failure or server error, or a change that
+//! was or may have been applied (outcome unknown, applied but unreadable).
 
 mod demo;
 mod ops;

@@ -17,6 +17,10 @@ pub struct Common {
     /// Request body as JSON: a file, or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     body: PathBuf,
+    /// Print secret members of the answer (e.g. Stripe's client_secret) in full instead of
+    /// `[redacted]`: output is often piped into logs.
+    #[arg(long)]
+    show_secrets: bool,
 }
 
 #[derive(Subcommand)]
@@ -172,10 +176,12 @@ fn typed<T: DeserializeOwned>(value: Value) -> Result<T, Failure> {
 }
 
 /// The answer as JSON for stdout, with secrets (Stripe's `client_secret`, `socialId`,
-/// `securityAnswer`, ...) redacted: output is often piped into logs.
-fn to_json<T: serde::Serialize>(value: &T) -> Value {
+/// `securityAnswer`, ...) redacted unless `--show-secrets`: output is often piped into logs.
+fn to_json<T: serde::Serialize>(value: &T, common: &Common) -> Value {
     let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
-    partner_bindings::error::redact_secrets(&mut json);
+    if !common.show_secrets {
+        partner_bindings::error::redact_secrets(&mut json);
+    }
     json
 }
 
@@ -195,7 +201,10 @@ async fn run_rentalcover(operation: RentalcoverOp) -> Result<Value, Failure> {
         RentalcoverOp::UpdateCustomer { common, base_url } => {
             let body: rentalcover::types::UpdateCustomerRequest = typed(read_body(&common)?)?;
             let client = client(base_url)?;
-            Ok(to_json(&*client.update_customer(body.into()).await?))
+            Ok(to_json(
+                &*client.update_customer(body.into()).await?,
+                &common,
+            ))
         }
         RentalcoverOp::UpdateInsurance {
             common,
@@ -219,7 +228,7 @@ async fn run_rentalcover(operation: RentalcoverOp) -> Result<Value, Failure> {
                     "quoted: {} (nothing applied; add --confirm to apply)",
                     quote.adjustment()
                 );
-                return Ok(to_json(quote.policy()));
+                return Ok(to_json(quote.policy(), &common));
             }
             eprintln!("quoted: {}; applying", quote.adjustment());
             let currency = quote.new_total().currency.clone();
@@ -237,7 +246,7 @@ async fn run_rentalcover(operation: RentalcoverOp) -> Result<Value, Failure> {
             } else {
                 eprintln!("applied: {}", applied.adjustment());
             }
-            Ok(to_json(applied.policy()))
+            Ok(to_json(applied.policy(), &common))
         }
     }
 }
@@ -255,7 +264,7 @@ async fn run_insly(operation: InslyOp) -> Result<Value, Failure> {
             if let Some(payable) = accepted.payable() {
                 eprintln!("payable now: {payable} (negative is a refund)");
             }
-            Ok(to_json(&**accepted.response()))
+            Ok(to_json(&**accepted.response(), &common))
         }
     }
 }
@@ -286,7 +295,7 @@ async fn run_ecurring(operation: EcurringOp) -> Result<Value, Failure> {
             let response = client
                 .update_customer(&id, document.data.attributes.into())
                 .await?;
-            Ok(to_json(&*response))
+            Ok(to_json(&*response, &common))
         }
     }
 }
@@ -309,7 +318,7 @@ async fn run_rocketkor(operation: RocketkorOp) -> Result<Value, Failure> {
                 typed(read_body(&common)?)?;
             let client = rocketkor::Client::builder().base_url(base_url).build()?;
             let response = client.update_individual_customer(id, body.into()).await?;
-            Ok(to_json(&*response))
+            Ok(to_json(&*response, &common))
         }
     }
 }

@@ -656,6 +656,14 @@ async fn exit_codes_tell_what_happened_to_the_change() {
         "[redacted]"
     );
     assert!(!text(&output.stdout).contains("_secret_"));
+    let mut shown = insly(sandbox.base_url(Provider::Insly));
+    shown.push("--show-secrets".into());
+    let output = run_async(shown, credentials(), None).await;
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(answer["response"]["payment_intent"]["client_secret"]
+        .as_str()
+        .unwrap()
+        .contains("_secret_"));
     for (fault, code, message) in [
         ("declined", 3, "the insurer declined the change"),
         ("status0", 3, "The sandbox was asked to refuse this change"),

@@ -187,7 +187,8 @@ impl Client {
     }
 }
 
-/// An adjustment Insly accepted and applied (`status` 1, not declined). Only
+/// An adjustment Insly accepted and applied (`status` 1, or no status, and not declined,
+/// with the re-priced policy). Only
 /// [`Client::update_policy`] makes one, so what it reports as payable was agreed.
 #[derive(Debug)]
 pub struct Accepted {
@@ -238,6 +239,9 @@ impl Accepted {
                 reason,
             ))
         };
+        if let (Some(raw_status), None) = (&response.status, status) {
+            return unreadable(format!("status is {raw_status:?}, not a number"));
+        }
         match (status, adjustment) {
             (Some(status), _) if status != rust_decimal::Decimal::ONE => {
                 unreadable(format!("status is {status}, neither 0 nor 1"))
