@@ -14,9 +14,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # What limits a target we miss, found by profiling (see the closing notes of the issues).
 LIMITS = {
     "overhead": "The gap is client CPU per call, so it is largest with 64 calls in flight on "
-    "one core. Measured apart (BENCH_ONLY=probe runs, same day): per-attempt timeouts cost "
-    "1.5%; the facade and its hooks without retries, against a hand-written call decoding into "
-    "the same generated type, cost 7% sequential and 13% at 64 in flight: the hooks read the "
+    "one core. Where it goes (read from the code; no committed bench mode measures the parts "
+    "apart, so no figure is given for them): the hooks read the "
     "body whole (a cut body must be seen before a retry decision), keep status, headers and body "
     "for typed errors (three header-map copies per call between reqwest, the hook and "
     "progenitor's ResponseValue), open a span and rebuild a reqwest response for the generated "
