@@ -219,20 +219,39 @@ fn any_of_as_one_of(value: &mut serde_json::Value) {
     }
 }
 
-/// Component schemas marked `x-sensitive: true` (a secret string). The marker belongs on
-/// a component so that every member using it, in requests and responses, gets the
-/// redacting type.
-fn sensitive_components(spec: &serde_json::Value, spec_path: &str) -> Vec<String> {
-    let marked =
-        |v: &serde_json::Value| v.get("x-sensitive") == Some(&serde_json::Value::Bool(true));
-    let mut names = Vec::new();
-    for (name, schema) in spec
-        .pointer("/components/schemas")
+/// The spec's component schemas, by name.
+fn component_schemas(
+    spec: &serde_json::Value,
+) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+    spec.pointer("/components/schemas")
         .and_then(|s| s.as_object())
         .into_iter()
         .flatten()
-    {
-        if marked(schema) {
+}
+
+fn is_sensitive(schema: &serde_json::Value) -> bool {
+    schema.get("x-sensitive") == Some(&serde_json::Value::Bool(true))
+}
+
+/// Whether an `x-sensitive` marker sits anywhere below `value` (not on `value` itself).
+fn sensitive_below(value: &serde_json::Value) -> bool {
+    let below = |child: &serde_json::Value| is_sensitive(child) || sensitive_below(child);
+    match value {
+        serde_json::Value::Object(map) => map.values().any(below),
+        serde_json::Value::Array(items) => items.iter().any(below),
+        _ => false,
+    }
+}
+
+/// Component schemas marked `x-sensitive: true` (a secret string). The marker belongs on
+/// a component so that every member using it, in requests and responses, gets the
+/// redacting type; anywhere else it would be silently ignored, so it is refused.
+fn sensitive_components(spec: &serde_json::Value, spec_path: &str) -> Vec<String> {
+    let inline = format!("{spec_path}: put x-sensitive on a component schema, not inline");
+    let mut names = Vec::new();
+    for (name, schema) in component_schemas(spec) {
+        assert!(!sensitive_below(schema), "{inline}");
+        if is_sensitive(schema) {
             assert_eq!(
                 schema.get("type").and_then(|t| t.as_str()),
                 Some("string"),
@@ -241,38 +260,8 @@ fn sensitive_components(spec: &serde_json::Value, spec_path: &str) -> Vec<String
             names.push(name.clone());
         }
     }
-    // Anywhere else the marker would be silently ignored: refuse it.
-    fn inline(value: &serde_json::Value, top: bool, found: &mut bool) {
-        match value {
-            serde_json::Value::Object(map) => {
-                if !top && map.get("x-sensitive") == Some(&serde_json::Value::Bool(true)) {
-                    *found = true;
-                }
-                map.values().for_each(|v| inline(v, false, found));
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| inline(v, false, found)),
-            _ => {}
-        }
-    }
-    for schema in spec
-        .pointer("/components/schemas")
-        .and_then(|s| s.as_object())
-        .into_iter()
-        .flat_map(|s| s.values())
-    {
-        let mut found = false;
-        inline(schema, true, &mut found);
-        assert!(
-            !found,
-            "{spec_path}: put x-sensitive on a component schema, not inline"
-        );
-    }
-    let mut found = false;
-    inline(&spec["paths"], false, &mut found);
-    assert!(
-        !found,
-        "{spec_path}: put x-sensitive on a component schema, not inline"
-    );
+    let paths = &spec["paths"];
+    assert!(!is_sensitive(paths) && !sensitive_below(paths), "{inline}");
     names
 }
 
@@ -315,12 +304,7 @@ fn empty_array_members(spec: &mut serde_json::Value) -> Vec<(String, String)> {
 /// key in the open map must not shadow one of them.
 fn open_member_lists(spec: &serde_json::Value) -> Vec<(String, Vec<String>)> {
     let mut lists = Vec::new();
-    for (name, schema) in spec
-        .pointer("/components/schemas")
-        .and_then(|s| s.as_object())
-        .into_iter()
-        .flatten()
-    {
+    for (name, schema) in component_schemas(spec) {
         let open = schema
             .get("additionalProperties")
             .is_some_and(|a| *a != serde_json::Value::Bool(false));
@@ -388,13 +372,7 @@ impl syn::visit_mut::VisitMut for EmptyAsNone<'_> {
 /// makes them `Option<T>`, which cannot tell "keep" (absent) from "clear" (`null`).
 fn partial_update_fields(spec: &serde_json::Value) -> Vec<(String, String)> {
     let mut fields = Vec::new();
-    let Some(schemas) = spec
-        .pointer("/components/schemas")
-        .and_then(|s| s.as_object())
-    else {
-        return fields;
-    };
-    for (name, schema) in schemas {
+    for (name, schema) in component_schemas(spec) {
         if schema.get("x-partial-update") != Some(&serde_json::Value::Bool(true)) {
             continue;
         }

@@ -503,18 +503,24 @@ fn transport_reason(e: &reqwest::Error) -> &'static str {
 
 /// Turns a generated client's outcome, with the transport's record of the call, into the
 /// facade's: the one place where the table in [`Error`]'s documentation is applied.
-/// `problems` parses the provider's error body.
+/// `problems` parses the provider's error body. On success it also gives the answer as
+/// received (status, headers, exact body).
 pub(crate) fn classify<T, E>(
     outcome: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
     record: Record,
     problems: fn(&[u8]) -> Vec<Problem>,
-) -> Result<(progenitor_client::ResponseValue<T>, Option<Response>), Error> {
+) -> Result<(progenitor_client::ResponseValue<T>, Response), Error> {
     let at_most_once = match record.safety {
         Some(Safety::AtMostOnce(why)) => Some(why),
         _ => None,
     };
     let typed = match (outcome, record.response) {
-        (Ok(value), response) => return Ok((value, response)),
+        (Ok(value), Some(response)) => return Ok((value, response)),
+        // Not reachable through our exec hook (it records every complete response).
+        (Ok(value), None) => {
+            let response = Response::new(value.status(), value.headers().clone(), Bytes::new());
+            return Ok((value, response));
+        }
         (Err(progenitor_client::Error::InvalidRequest(message)), _)
         | (Err(progenitor_client::Error::Custom(message)), _) => builder_violation(&message),
         // A complete response was received: its status says what happened.

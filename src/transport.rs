@@ -267,8 +267,9 @@ impl Call {
         RecordHandle(self.record.clone())
     }
 
-    /// Runs in `ClientHooks::pre`: auth, media type, the per-attempt timeout, and no
-    /// `api-version` header (progenitor adds it; no provider documents it).
+    /// Runs in `ClientHooks::pre`: auth, media type, and no `api-version` header
+    /// (progenitor adds it; no provider documents it). The timeout is set per attempt in
+    /// [`Call::execute`], clamped to the call's deadline.
     pub fn prepare(&self, request: &mut reqwest::Request) {
         let has_body = request.body().is_some();
         let media = HeaderValue::from_static(self.shared.media_type);
@@ -279,8 +280,6 @@ impl Call {
         if has_body {
             headers.insert(CONTENT_TYPE, media);
         }
-        // The per-attempt timeout; each attempt then clamps it to the call's deadline.
-        *request.timeout_mut() = Some(self.shared.timeout);
     }
 
     /// Runs in `ClientHooks::exec`: sends with retries as the safety table allows, reads
@@ -684,14 +683,14 @@ macro_rules! provider_client {
             }
 
             /// Runs one generated operation on a fresh call record and types its outcome;
-            /// on success also the raw response (status, headers, exact body).
+            /// on success also the answer as received (status, headers, exact body).
             async fn run<T, E, F, Fut>(
                 &self,
                 op: F,
             ) -> Result<
                 (
                     progenitor_client::ResponseValue<T>,
-                    Option<$crate::error::Response>,
+                    $crate::error::Response,
                 ),
                 $crate::Error,
             >

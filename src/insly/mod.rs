@@ -202,15 +202,8 @@ impl Accepted {
     /// at-most-once call) but cannot be read.
     fn from_envelope(
         response: ResponseValue<types::UpdatePolicyResponse>,
-        raw: Option<crate::error::Response>,
+        raw: crate::error::Response,
     ) -> Result<Accepted, Error> {
-        let raw = raw.unwrap_or_else(|| {
-            crate::error::Response::new(
-                response.status(),
-                response.headers().clone(),
-                serde_json::to_vec(&*response).unwrap_or_default().into(),
-            )
-        });
         let adjustment = match &response.response {
             Some(types::AdjustmentOrMessage::Adjustment(adjustment)) => Some(adjustment.clone()),
             _ => None,

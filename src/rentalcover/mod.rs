@@ -239,7 +239,7 @@ impl Client {
     ) -> Result<
         (
             ResponseValue<types::UpdateInsuranceResponse>,
-            Option<crate::error::Response>,
+            crate::error::Response,
         ),
         Error,
     > {
@@ -287,11 +287,7 @@ impl InsuranceUpdate {
     /// Prices the change (`QuoteOnly=1`): nothing is saved. Retried like any safe call.
     pub async fn quote(self) -> Result<Quote, Error> {
         let mut checks = Checks::default();
-        checks.check(
-            !self.reference.trim().is_empty(),
-            "Reference",
-            "must not be empty",
-        );
+        check_reference(&mut checks, &self.reference);
         checks.finish()?;
         let request: types::UpdateInsuranceRequest = self
             .change
@@ -320,6 +316,15 @@ impl InsuranceUpdate {
 fn quoting(value: i64) -> types::UpdateInsuranceRequestQuoteOnly {
     // Both values are in the spec's enum [0, 1]; the conversion cannot fail.
     types::UpdateInsuranceRequestQuoteOnly::try_from(value).unwrap_or_else(|_| unreachable!())
+}
+
+/// The booking reference is in the path: it must be there (a fresh or a stored quote).
+fn check_reference(checks: &mut Checks, reference: &str) {
+    checks.check(
+        !reference.trim().is_empty(),
+        "Reference",
+        "must not be empty",
+    );
 }
 
 /// A random (version 4) identifier, so that a stored quote can be told from another.
@@ -397,6 +402,11 @@ impl Money {
             currency: currency.into(),
         }
     }
+
+    /// Whether both are in the same currency (ISO codes compared without case).
+    fn same_currency(&self, other: &Money) -> bool {
+        self.currency.eq_ignore_ascii_case(&other.currency)
+    }
 }
 
 impl fmt::Display for Money {
@@ -410,7 +420,7 @@ impl fmt::Display for Money {
 /// confirm (the server accepted it, so the card was charged or refunded).
 fn total_of(
     response: &ResponseValue<types::UpdateInsuranceResponse>,
-    raw: Option<crate::error::Response>,
+    raw: crate::error::Response,
     applied: bool,
 ) -> Result<Money, Error> {
     let amount = response.total_amount.as_ref().and_then(|n| n.as_decimal());
@@ -424,13 +434,6 @@ fn total_of(
         (None, _) => "no numeric TotalAmount",
         (Some(_), None) => "no Currency",
     };
-    let raw = raw.unwrap_or_else(|| {
-        crate::error::Response::new(
-            response.status(),
-            response.headers().clone(),
-            serde_json::to_vec(&**response).unwrap_or_default().into(),
-        )
-    });
     Err(crate::error::unusable_success(
         "update_insurance",
         applied,
@@ -564,11 +567,7 @@ impl Confirmation {
             max_charge,
         } = self;
         let mut checks = Checks::default();
-        checks.check(
-            !quote.reference.trim().is_empty(),
-            "Reference",
-            "must not be empty",
-        );
+        check_reference(&mut checks, &quote.reference);
         if let Some(ceiling) = &max_charge {
             checks.check(
                 ceiling.amount >= Decimal::ZERO,
@@ -576,9 +575,7 @@ impl Confirmation {
                 format!("must not be negative, not {ceiling}"),
             );
             checks.check(
-                ceiling
-                    .currency
-                    .eq_ignore_ascii_case(&quote.new_total.currency),
+                ceiling.same_currency(&quote.new_total),
                 "max_charge",
                 format!(
                     "is in {} but the quote is in {}",
@@ -632,10 +629,7 @@ impl Applied {
     /// Whether the price changed between quote and confirm (amount or currency).
     pub fn differs_from_quote(&self) -> bool {
         self.new_total.amount != self.quoted_total.amount
-            || !self
-                .new_total
-                .currency
-                .eq_ignore_ascii_case(&self.quoted_total.currency)
+            || !self.new_total.same_currency(&self.quoted_total)
     }
 
     /// The policy's total now, from the confirming answer.
