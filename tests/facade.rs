@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{fixture, Act, Scripted};
+use common::{fast_retries, fixture, Act, Scripted};
 use partner_bindings::{
     ecurring, insly,
     rentalcover::{self, Adjustment, PolicyChange},
@@ -24,30 +24,20 @@ const SSN: &str = "987-65-4321";
 const ANSWER: &str = "Mount Fuji in winter";
 const CUSTOMER: &str = "0d0b3f04-6a4c-4f8e-9a51-3f1c2b7e8d90";
 
-/// Quick retries so tests do not wait on backoff.
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_retry_after: Duration::from_secs(5),
-    }
-}
-
 fn rc(base: &str) -> rentalcover::Client {
-    client!(rentalcover, base, RC_KEY, fast())
+    client!(rentalcover, base, RC_KEY, fast_retries())
 }
 
 fn insly_client(base: &str) -> insly::Client {
-    client!(insly, base, INSLY_TOKEN, fast())
+    client!(insly, base, INSLY_TOKEN, fast_retries())
 }
 
 fn ec(base: &str) -> ecurring::Client {
-    client!(ecurring, base, EC_KEY, fast())
+    client!(ecurring, base, EC_KEY, fast_retries())
 }
 
 fn rk(base: &str) -> rocketkor::Client {
-    client!(rocketkor, base, RK_TOKEN, fast())
+    client!(rocketkor, base, RK_TOKEN, fast_retries())
 }
 
 /// The documented update request (it omits QuoteOnly: the flow sets it), edited.
@@ -491,7 +481,7 @@ async fn quote_only_0_is_sent_exactly_once_whatever_happens() {
         let client = rentalcover::Client::builder()
             .base_url(&server.base)
             .credential(RC_KEY)
-            .retry(fast())
+            .retry(fast_retries())
             .timeout(Duration::from_millis(300))
             .build()
             .unwrap();
@@ -667,7 +657,7 @@ async fn timeouts_end_an_attempt() {
         .credential(EC_KEY)
         .retry(RetryPolicy {
             max_attempts: 2,
-            ..fast()
+            ..fast_retries()
         })
         .timeout(Duration::from_millis(200))
         .build()

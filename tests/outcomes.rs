@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{fixture, Act, Scripted};
+use common::{fast_retries, fixture, Act, Scripted};
 use partner_bindings::{
     insly,
     rentalcover::{self, Adjustment, Money, PolicyChange},
@@ -19,21 +19,12 @@ use serde_json::{json, Value};
 const RC_KEY: &str = "rc-key-SECRET-0001";
 const INSLY_TOKEN: &str = "insly-token-SECRET-0002";
 
-fn fast() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_retry_after: Duration::from_secs(5),
-    }
-}
-
 fn rc(base: &str) -> rentalcover::Client {
-    client!(rentalcover, base, RC_KEY, fast())
+    client!(rentalcover, base, RC_KEY, fast_retries())
 }
 
 fn insly_client(base: &str) -> insly::Client {
-    client!(insly, base, INSLY_TOKEN, fast())
+    client!(insly, base, INSLY_TOKEN, fast_retries())
 }
 
 fn aud(cents: i64) -> Money {
@@ -64,11 +55,15 @@ fn change(edit: impl FnOnce(&mut Value)) -> PolicyChange {
 }
 
 async fn quote_for(client: &rentalcover::Client) -> rentalcover::Quote {
+    try_quote(client).await.unwrap()
+}
+
+/// Quotes the documented change (the policy cost 47.50 before it) on booking AB12-345C-INS.
+async fn try_quote(client: &rentalcover::Client) -> Result<rentalcover::Quote, Error> {
     client
         .update_insurance("AB12-345C-INS", change(|_| {}))
         .quote()
         .await
-        .unwrap()
 }
 
 fn quote_only_values(server: &Scripted) -> Vec<Value> {
@@ -116,11 +111,7 @@ async fn applied_is_computed_from_the_confirms_own_total() {
 #[tokio::test]
 async fn a_quote_without_currency_is_undecodable_and_a_confirm_without_one_was_applied() {
     let server = Scripted::start(vec![priced(json!(60), None)]).await;
-    let err = rc(&server.base)
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap_err();
+    let err = try_quote(&rc(&server.base)).await.unwrap_err();
     let Error::Undecodable { reason, response } = &err else {
         panic!("{err:?}")
     };
@@ -180,11 +171,7 @@ async fn a_2xx_that_does_not_decode_is_applied_for_a_confirm_and_undecodable_for
     assert_eq!(server.count(), 2, "never re-sent");
 
     let server = Scripted::start(vec![html]).await;
-    let err = rc(&server.base)
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap_err();
+    let err = try_quote(&rc(&server.base)).await.unwrap_err();
     assert!(matches!(err, Error::Undecodable { .. }), "{err:?}");
     assert!(!err.may_have_been_applied());
 }
@@ -522,7 +509,7 @@ async fn redirects_are_never_followed_and_credentials_stay_home() {
         let client = rentalcover::Client::builder()
             .base_url(&home.base)
             .credential(RC_KEY)
-            .retry(fast())
+            .retry(fast_retries())
             .http_client(
                 reqwest::Client::builder().redirect(reqwest::redirect::Policy::limited(10)),
             )
@@ -558,11 +545,7 @@ async fn redirects_are_never_followed_and_credentials_stay_home() {
     // A repeatable call is not retried on a redirect either.
     let elsewhere = Scripted::start(vec![Act::json(200, &json!({}))]).await;
     let home = redirecting(307, &format!("{}/x", elsewhere.base)).await;
-    let err = rc(&home.base)
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap_err();
+    let err = try_quote(&rc(&home.base)).await.unwrap_err();
     assert!(matches!(err, Error::Redirected { .. }), "{err:?}");
     assert!(!err.may_have_been_applied());
     assert_eq!(err.exit_code(), 3);
@@ -610,11 +593,7 @@ async fn rate_limits_exit_3_for_429_and_4_for_503() {
         // Retry-After beyond the policy's 5 s: returned at once, not waited for.
         let busy = Act::Reply(status, vec![("retry-after", "100".into())], "{}".into());
         let server = Scripted::start(vec![busy]).await;
-        let err = rc(&server.base)
-            .update_insurance("AB12-345C-INS", change(|_| {}))
-            .quote()
-            .await
-            .unwrap_err();
+        let err = try_quote(&rc(&server.base)).await.unwrap_err();
         let Error::RateLimited { retry_after, .. } = &err else {
             panic!("{status}: {err:?}")
         };
@@ -634,38 +613,27 @@ async fn the_deadline_covers_every_attempt_and_wait() {
     let patient = Scripted::start(vec![slow.clone()]).await;
     let policy = RetryPolicy {
         max_attempts: 4,
-        ..fast()
+        ..fast_retries()
     };
-    let client = rentalcover::Client::builder()
-        .base_url(&patient.base)
-        .credential(RC_KEY)
-        .retry(policy.clone())
-        .timeout(Duration::from_millis(150))
-        .build()
-        .unwrap();
-    let err = client
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap_err();
+    let attempts_of_150_ms = |base: &str| {
+        rentalcover::Client::builder()
+            .base_url(base)
+            .credential(RC_KEY)
+            .retry(policy.clone())
+            .timeout(Duration::from_millis(150))
+    };
+    let client = attempts_of_150_ms(&patient.base).build().unwrap();
+    let err = try_quote(&client).await.unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(patient.count(), 4);
 
     // With a 220 ms deadline no third attempt starts.
     let hurried = Scripted::start(vec![slow]).await;
-    let client = rentalcover::Client::builder()
-        .base_url(&hurried.base)
-        .credential(RC_KEY)
-        .retry(policy)
-        .timeout(Duration::from_millis(150))
+    let client = attempts_of_150_ms(&hurried.base)
         .deadline(Duration::from_millis(220))
         .build()
         .unwrap();
-    let err = client
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap_err();
+    let err = try_quote(&client).await.unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(hurried.count(), 2);
 
@@ -689,31 +657,16 @@ async fn the_deadline_covers_every_attempt_and_wait() {
         shown.contains("deadline: 200ms") && !shown.contains(RC_KEY),
         "{shown}"
     );
-    let err = cut
-        .build()
-        .unwrap()
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap_err();
+    let err = try_quote(&cut.build().unwrap()).await.unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     // No deadline at all (too far to represent) is no panic either.
-    builder()
-        .deadline(Duration::MAX)
-        .build()
-        .unwrap()
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap();
+    let unbounded = builder().deadline(Duration::MAX).build().unwrap();
+    try_quote(&unbounded).await.unwrap();
 
     // A Retry-After that would end past the deadline is not waited for.
     let busy = Act::Reply(429, vec![("retry-after", "1".into())], "{}".into());
     let server = Scripted::start(vec![busy]).await;
-    let err = rc(&server.base)
-        .with_deadline(Duration::from_millis(500))
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
+    let err = try_quote(&rc(&server.base).with_deadline(Duration::from_millis(500)))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
@@ -730,11 +683,7 @@ async fn per_call_overrides_share_the_pool_and_change_only_the_copy() {
         .await
         .unwrap_err();
     assert_eq!(server.count(), 1);
-    client
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap_err();
+    try_quote(&client).await.unwrap_err();
     assert_eq!(server.count(), 4, "the original keeps its 3 attempts");
     // All over one keep-alive connection: the copy shares the pool.
     assert_eq!(server.connections(), 1);
@@ -750,18 +699,11 @@ async fn per_call_overrides_share_the_pool_and_change_only_the_copy() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = client
-        .with_timeout(Duration::from_millis(50))
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
+    let err = try_quote(&client.with_timeout(Duration::from_millis(50)))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
-    client
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
-        .await
-        .unwrap();
+    try_quote(&client).await.unwrap();
 }
 
 #[tokio::test]

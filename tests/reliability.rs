@@ -9,28 +9,19 @@ mod common;
 
 use std::time::Duration;
 
-use common::fixture;
+use common::{fast_retries, fixture};
 use futures::future::join_all;
 use partner_bindings::{
     ecurring, insly,
     rentalcover::{self, PolicyChange},
     rocketkor,
     sandbox::{Provider, Sandbox},
-    Decimal, Error, RetryPolicy,
+    Decimal, Error,
 };
 use serde_json::json;
 
 const ROCKETKOR_ID: &str = "0e01f271-80b1-4724-b5dc-6959c7cd88dc";
 const TIMEOUT: Duration = Duration::from_millis(400);
-
-fn policy() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_retry_after: Duration::from_secs(5),
-    }
-}
 
 /// The operations, as a caller runs them through the facade.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -259,7 +250,7 @@ async fn call(op: Op, base: &str) -> Result<(), Error> {
             $module::Client::builder()
                 .base_url(base)
                 .credential(key)
-                .retry(policy())
+                .retry(fast_retries())
                 .timeout(TIMEOUT)
                 .build()
                 .unwrap()
@@ -399,7 +390,7 @@ fn rentalcover_client(base: &str) -> rentalcover::Client {
     rentalcover::Client::builder()
         .base_url(base)
         .credential(Provider::RentalCover.credential())
-        .retry(policy())
+        .retry(fast_retries())
         .timeout(TIMEOUT)
         .build()
         .unwrap()

@@ -412,12 +412,7 @@ async fn bad_input_exits_2_names_the_field_and_sends_nothing() {
         None,
     )
     .await;
-    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
-    assert!(
-        text(&output.stderr).contains("unauthorized (401"),
-        "{}",
-        text(&output.stderr)
-    );
+    assert_exit(&output, 3, "unauthorized (401");
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
@@ -425,12 +420,7 @@ async fn bad_input_exits_2_names_the_field_and_sends_nothing() {
     let last = args.len() - 1;
     args[last] = dead;
     let output = run_async(args, credentials(), None).await;
-    assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
-    assert!(
-        text(&output.stderr).contains("connection failed"),
-        "{}",
-        text(&output.stderr)
-    );
+    assert_exit(&output, 4, "connection failed");
 }
 
 #[test]
@@ -569,6 +559,13 @@ fn every_command_has_help() {
     }
 }
 
+/// Asserts the binary's exit code and that stderr says `message`.
+fn assert_exit(output: &Output, code: i32, message: &str) {
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains(message), "want {message:?} in: {stderr}");
+}
+
 /// The exit code of each kind of answer, through the binary: a quote above `--max-charge`
 /// (2, nothing applied), a confirm answered with a 200 HTML page (4: applied), Insly's
 /// refusals inside a 200 (3), a redirect (4: not followed, unknown). Counted by the sandbox.
@@ -605,23 +602,17 @@ async fn exit_codes_tell_what_happened_to_the_change() {
     let counter = "rentalcover.updateInsurance";
 
     let output = run_async(confirm(&["--max-charge", "8.99"]), credentials(), None).await;
-    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
-    assert!(
-        text(&output.stderr).contains("max_charge: the quote charges AUD 9.00, more than AUD 8.99"),
-        "{}",
-        text(&output.stderr)
+    assert_exit(
+        &output,
+        2,
+        "max_charge: the quote charges AUD 9.00, more than AUD 8.99",
     );
     assert_eq!(sandbox.received(counter), 1, "the quote only");
 
     // The confirm (this operation's 3rd request) gets a "thank you" page after applying.
     sandbox.inject(counter, Some("html,status=200,nth=3"));
     let output = run_async(confirm(&["--max-charge", "9"]), credentials(), None).await;
-    assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
-    assert!(
-        text(&output.stderr).contains("was applied"),
-        "{}",
-        text(&output.stderr)
-    );
+    assert_exit(&output, 4, "was applied");
     assert_eq!(sandbox.received(counter), 3, "one quote, one confirm");
     sandbox.inject(counter, None);
 
@@ -678,17 +669,7 @@ async fn exit_codes_tell_what_happened_to_the_change() {
             None,
         )
         .await;
-        assert_eq!(
-            output.status.code(),
-            Some(code),
-            "{fault}: {}",
-            text(&output.stderr)
-        );
-        assert!(
-            text(&output.stderr).contains(message),
-            "{fault}: {}",
-            text(&output.stderr)
-        );
+        assert_exit(&output, code, message);
         assert_eq!(
             sandbox.received("insly.updatePolicy"),
             before + 1,

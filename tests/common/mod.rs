@@ -379,6 +379,17 @@ impl Scripted {
     }
 }
 
+/// The default retry policy (3 attempts, Retry-After waited up to 5 s) with millisecond
+/// backoff, so tests do not wait on it.
+pub fn fast_retries() -> partner_bindings::RetryPolicy {
+    partner_bindings::RetryPolicy {
+        max_attempts: 3,
+        base_delay: std::time::Duration::from_millis(1),
+        max_delay: std::time::Duration::from_millis(5),
+        max_retry_after: std::time::Duration::from_secs(5),
+    }
+}
+
 /// A facade client for `$provider` at `$base` with credential `$key` and retry policy `$retry`.
 #[macro_export]
 macro_rules! client {
