@@ -497,7 +497,7 @@ where
         }
 
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            T::deserialize(v.to_owned().into_deserializer()).map(Some)
+            T::deserialize(v.into_deserializer()).map(Some)
         }
 
         fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
