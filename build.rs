@@ -7,6 +7,7 @@
 use std::{env, fs, path::Path, time::Instant};
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use quote::quote;
 
 /// Providers in the order of their cargo features.
 const PROVIDERS: [&str; 4] = ["rentalcover", "insly", "ecurring", "rocketkor"];
@@ -25,6 +26,7 @@ fn main() {
         println!("cargo:rerun-if-changed={spec_path}");
         let started = Instant::now();
         let code = generate(
+            provider,
             &spec_path,
             &Path::new(&out_dir).join(format!("{provider}.json")),
         );
@@ -41,7 +43,7 @@ fn main() {
 
 /// Generates the client code, and writes the spec as JSON to `json_path` (the sandbox and
 /// the CLI serve it without a YAML parser at run time).
-fn generate(spec_path: &str, json_path: &Path) -> String {
+fn generate(provider: &str, spec_path: &str, json_path: &Path) -> String {
     let text = fs::read_to_string(spec_path).unwrap_or_else(|e| panic!("reading {spec_path}: {e}"));
     // YAML is a superset of JSON, so this reads either form.
     let mut value: serde_json::Value =
@@ -51,6 +53,7 @@ fn generate(spec_path: &str, json_path: &Path) -> String {
         serde_json::to_string(&value).expect("a JSON value"),
     )
     .unwrap_or_else(|e| panic!("writing {}: {e}", json_path.display()));
+    let value_before_rewrites = value.clone();
     let empty_objects = empty_array_members(&mut value);
     null_branches_as_nullable(&mut value);
     let patch_fields = partial_update_fields(&value);
@@ -72,6 +75,7 @@ fn generate(spec_path: &str, json_path: &Path) -> String {
     let mut file: syn::File = syn::parse2(tokens)
         .unwrap_or_else(|e| panic!("generated code for {spec_path} does not parse: {e}"));
     syn::visit_mut::visit_file_mut(&mut ExtraDefaults, &mut file);
+    syn::visit_mut::visit_file_mut(&mut NonExhaustive, &mut file);
     for (type_name, field) in &patch_fields {
         let mut rewrite = TriState {
             type_name,
@@ -112,6 +116,12 @@ fn generate(spec_path: &str, json_path: &Path) -> String {
             }
         });
     }
+    let operations = fluent_builders(provider, &value_before_rewrites, &file);
+    let names = wire_names(&file);
+    let environment = environments(&value_before_rewrites);
+    file.items.push(syn::Item::Mod(operations));
+    file.items.push(syn::Item::Fn(names));
+    file.items.extend(environment);
     prettyplease::unparse(&file)
 }
 
@@ -496,5 +506,646 @@ impl syn::visit_mut::VisitMut for ExtraDefaults {
             field.expr = syn::parse_quote!(Ok(Default::default()));
         }
         syn::visit_mut::visit_field_value_mut(self, field);
+    }
+}
+
+/// The operations the facade wraps: (provider, operation, the request type whose members
+/// become the operation's setters, members the facade's flow sets itself). The type is
+/// the body, except eCurring's JSON:API envelope, whose `data.attributes` are the members
+/// (the envelope's `id` and `type` are fixed). RentalCover's `QuoteOnly` is set by
+/// `quote()` (1) and the confirm (0), never by the caller: its setter is crate-private.
+const FLUENT: [(&str, &str, &str, &[&str]); 5] = [
+    ("rentalcover", "update_customer", "UpdateCustomerRequest", &[]),
+    (
+        "rentalcover",
+        "update_insurance",
+        "UpdateInsuranceRequest",
+        &["QuoteOnly"],
+    ),
+    ("insly", "update_policy", "UpdatePolicyRequest", &[]),
+    ("ecurring", "update_customer", "CustomerAttributesUpdate", &[]),
+    (
+        "rocketkor",
+        "update_individual_customer",
+        "UpdateIndividualCustomerRequest",
+        &[],
+    ),
+];
+
+/// How a setter takes its value, by the member's Rust type.
+enum Take {
+    /// `impl Into<String>`.
+    Text,
+    /// The plain type (`i64`, `f64`, `bool`).
+    Plain(syn::Type),
+    /// A `u64` checked to be non-zero at `send()`.
+    NonZero,
+    /// Anything `TryInto` the type (a string for newtypes and enums, or the value):
+    /// checked at `send()`, the wire name in the error.
+    Convert(syn::Type),
+}
+
+fn take(ty: &syn::Type) -> Take {
+    let text = quote::ToTokens::to_token_stream(ty)
+        .to_string()
+        .replace(' ', "");
+    match text.as_str() {
+        "::std::string::String" => Take::Text,
+        "i64" | "f64" | "bool" | "i32" | "u64" | "u32" => Take::Plain(ty.clone()),
+        "::std::num::NonZeroU64" => Take::NonZero,
+        _ => Take::Convert(ty.clone()),
+    }
+}
+
+/// The type argument of `wrapper<T>` if `ty` is one (matched on the last path segment).
+fn unwrap_generic<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// One request member as the generated struct declares it.
+struct Member {
+    ident: syn::Ident,
+    wire: String,
+    ty: syn::Type,
+    docs: Vec<syn::Attribute>,
+}
+
+/// The members of generated struct `type_name` (without the open-member map `extra`), and
+/// whether it has one.
+fn members_of(file: &syn::File, type_name: &str) -> (Vec<Member>, bool) {
+    let mut members = Vec::new();
+    let mut has_extra = false;
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "types" {
+            continue;
+        }
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            let syn::Item::Struct(s) = item else { continue };
+            if s.ident != type_name {
+                continue;
+            }
+            for field in &s.fields {
+                let ident = field.ident.clone().expect("named fields");
+                if ident == "extra" {
+                    has_extra = true;
+                    continue;
+                }
+                let mut wire = ident.to_string().trim_end_matches('_').to_string();
+                for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+                    let _ = attr.parse_nested_meta(|meta| {
+                        if meta.path.is_ident("rename") {
+                            let value: syn::LitStr = meta.value()?.parse()?;
+                            wire = value.value();
+                        } else if meta.input.peek(syn::Token![=]) {
+                            let _: syn::Expr = meta.value()?.parse()?;
+                        }
+                        Ok(())
+                    });
+                }
+                let docs = field
+                    .attrs
+                    .iter()
+                    .filter(|a| a.path().is_ident("doc"))
+                    .cloned()
+                    .collect();
+                members.push(Member {
+                    ident,
+                    wire,
+                    ty: field.ty.clone(),
+                    docs,
+                });
+            }
+        }
+    }
+    (members, has_extra)
+}
+
+/// The path parameters of a generated operation builder (`builder::<Op>`): Rust name and
+/// type, in order, without the client and the body.
+fn path_params(file: &syn::File, op_type: &str) -> Vec<(syn::Ident, syn::Type)> {
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "builder" {
+            continue;
+        }
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            let syn::Item::Struct(s) = item else { continue };
+            if s.ident != op_type {
+                continue;
+            }
+            return s
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    let ident = f.ident.clone()?;
+                    if ident == "client" || ident == "body" {
+                        return None;
+                    }
+                    let ok = unwrap_generic(&f.ty, "Result")?.clone();
+                    Some((ident, ok))
+                })
+                .collect();
+        }
+    }
+    panic!("operation builder {op_type} not generated")
+}
+
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The operation in the spec whose operationId is `snake` in snake_case.
+fn spec_operation<'s>(spec: &'s serde_json::Value, snake: &str) -> &'s serde_json::Value {
+    for item in spec["paths"].as_object().into_iter().flatten().map(|p| p.1) {
+        for op in item.as_object().into_iter().flatten().map(|o| o.1) {
+            if op
+                .get("operationId")
+                .and_then(|i| i.as_str())
+                .is_some_and(|id| snake_case(id) == snake)
+            {
+                return op;
+            }
+        }
+    }
+    panic!("operation {snake} not in the spec")
+}
+
+/// `module operation`: one fluent builder per wrapped operation (`client.<op>(<path ids>)`,
+/// one setter per documented member, `.send()` in the provider module), generated from the
+/// spec so that a new documented member needs no hand-written code.
+fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -> syn::ItemMod {
+    let mut items: Vec<syn::Item> = Vec::new();
+    for (_, op, type_name, flow) in FLUENT.iter().filter(|f| f.0 == provider) {
+        let spec_op = spec_operation(spec, op);
+        let op_ident = syn::Ident::new(op, proc_macro2::Span::call_site());
+        let op_type = syn::Ident::new(&pascal_case(op), proc_macro2::Span::call_site());
+        let body_type = syn::Ident::new(type_name, proc_macro2::Span::call_site());
+        let operation_id = spec_op["operationId"].as_str().expect("operationId");
+        let summary = spec_op["summary"].as_str().unwrap_or(operation_id);
+        let required: Vec<String> = component_schemas(spec)
+            .find(|(name, _)| name.as_str() == *type_name)
+            .and_then(|(_, s)| s["required"].as_array())
+            .map(|r| {
+                r.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .filter(|w| !flow.contains(&w.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let wire_params: Vec<String> = spec_op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "path")
+            .map(|p| p["name"].as_str().expect("a name").to_owned())
+            .collect();
+        let params = path_params(file, &op_type.to_string());
+        assert_eq!(params.len(), wire_params.len(), "{provider} {op}: path parameters");
+        let (members, has_extra) = members_of(file, type_name);
+        assert!(!members.is_empty(), "{provider}: type {type_name} not generated");
+
+        let param_idents: Vec<_> = params.iter().map(|p| &p.0).collect();
+        let param_types: Vec<_> = params.iter().map(|p| &p.1).collect();
+        let param_generics: Vec<syn::Ident> = (0..params.len())
+            .map(|i| quote::format_ident!("P{i}"))
+            .collect();
+
+        let mut setters: Vec<proc_macro2::TokenStream> = Vec::new();
+        for m in &members {
+            let ident = &m.ident;
+            let wire = &m.wire;
+            let docs = &m.docs;
+            if flow.contains(&wire.as_str()) {
+                let ty = &m.ty;
+                setters.push(quote! {
+                    pub(crate) fn #ident(mut self, value: #ty) -> Self {
+                        self.members = self.members.#ident(value);
+                        self
+                    }
+                });
+                continue;
+            }
+            let is_required = required.contains(wire);
+            let required_doc = if is_required {
+                format!(" Wire name `{wire}`; required.")
+            } else {
+                format!(" Wire name `{wire}`.")
+            };
+            let set_ident = quote::format_ident!("set_{}", ident.to_string().trim_end_matches('_'));
+            let clear_ident =
+                quote::format_ident!("clear_{}", ident.to_string().trim_end_matches('_'));
+            let mark = if is_required {
+                quote! { self.missing.retain(|w| *w != #wire); }
+            } else {
+                quote! {}
+            };
+            let (shape, inner) = if let Some(inner) = unwrap_generic(&m.ty, "Patch") {
+                ("patch", inner)
+            } else if let Some(inner) = unwrap_generic(&m.ty, "Option") {
+                ("option", inner)
+            } else if let Some(inner) = unwrap_generic(&m.ty, "Vec") {
+                ("list", inner)
+            } else {
+                ("required", &m.ty)
+            };
+            // `wrap` turns the converted value `v` into the member's type.
+            let wrap = match shape {
+                "patch" => quote! { crate::wire::Patch::Set(v) },
+                "option" => quote! { ::std::option::Option::Some(v) },
+                _ => quote! { v },
+            };
+            let (param, convert) = match take(inner) {
+                Take::Text => (
+                    quote! { value: impl ::std::convert::Into<::std::string::String> },
+                    quote! { let v = value.into(); self.members = self.members.#ident(#wrap); },
+                ),
+                Take::Plain(t) => (
+                    quote! { value: #t },
+                    quote! { let v = value; self.members = self.members.#ident(#wrap); },
+                ),
+                Take::NonZero => (
+                    quote! { value: u64 },
+                    quote! {
+                        match ::std::num::NonZeroU64::new(value) {
+                            ::std::option::Option::Some(v) => self.members = self.members.#ident(#wrap),
+                            ::std::option::Option::None => self.invalid(#wire, "must not be 0"),
+                        }
+                    },
+                ),
+                Take::Convert(t) => (
+                    quote! { value: impl ::std::convert::TryInto<#t, Error = impl ::std::fmt::Display> },
+                    quote! {
+                        match value.try_into() {
+                            ::std::result::Result::Ok(v) => self.members = self.members.#ident(#wrap),
+                            ::std::result::Result::Err(e) => self.invalid(#wire, e),
+                        }
+                    },
+                ),
+            };
+            if shape == "list" {
+                let Take::Convert(t) = take(inner) else {
+                    panic!("{provider} {op}: list member {wire} of a plain type is not supported")
+                };
+                let doc_set = format!(
+                    " Sets every `{wire}` at once (replacing earlier ones); `None` sends none."
+                );
+                setters.push(quote! {
+                    #(#docs)*
+                    #[doc = ""]
+                    #[doc = #required_doc]
+                    #[doc = " Each item is a value or its builder; items are checked at `send()`."]
+                    pub fn #ident<V>(mut self, items: impl ::std::iter::IntoIterator<Item = V>) -> Self
+                    where
+                        V: ::std::convert::TryInto<#t>,
+                        V::Error: ::std::fmt::Display,
+                    {
+                        let mut list = ::std::vec::Vec::new();
+                        for (i, item) in items.into_iter().enumerate() {
+                            match item.try_into() {
+                                ::std::result::Result::Ok(v) => list.push(v),
+                                ::std::result::Result::Err(e) => self.invalid(&format!("{}[{i}]", #wire), e),
+                            }
+                        }
+                        self.members = self.members.#ident(list);
+                        #mark
+                        self
+                    }
+                    #[doc = #doc_set]
+                    pub fn #set_ident(mut self, items: ::std::option::Option<::std::vec::Vec<#t>>) -> Self {
+                        self.members = self.members.#ident(items.unwrap_or_default());
+                        self
+                    }
+                });
+                continue;
+            }
+            setters.push(quote! {
+                #(#docs)*
+                #[doc = ""]
+                #[doc = #required_doc]
+                pub fn #ident(mut self, #param) -> Self {
+                    #convert
+                    #mark
+                    self
+                }
+            });
+            match shape {
+                "patch" => {
+                    let doc_set = format!(" Sets `{wire}` to keep, clear (`null`) or a value.");
+                    let doc_clear = format!(" Clears `{wire}`: sends `null`.");
+                    setters.push(quote! {
+                        #[doc = #doc_set]
+                        pub fn #set_ident(mut self, value: crate::wire::Patch<#inner>) -> Self {
+                            self.members = self.members.#ident(value);
+                            self
+                        }
+                        #[doc = #doc_clear]
+                        pub fn #clear_ident(mut self) -> Self {
+                            self.members = self.members.#ident(crate::wire::Patch::<#inner>::Clear);
+                            self
+                        }
+                    });
+                }
+                "option" => {
+                    let doc_set = format!(" Sets or unsets `{wire}` (`None`: not sent).");
+                    setters.push(quote! {
+                        #[doc = #doc_set]
+                        pub fn #set_ident(mut self, value: ::std::option::Option<#inner>) -> Self {
+                            self.members = self.members.#ident(value);
+                            self
+                        }
+                    });
+                }
+                _ => {
+                    let doc_set = format!(" Sets or unsets `{wire}` (`None`: `send()` refuses it as missing).");
+                    setters.push(quote! {
+                        #[doc = #doc_set]
+                        pub fn #set_ident(mut self, value: ::std::option::Option<#inner>) -> Self {
+                            match value {
+                                ::std::option::Option::Some(v) => {
+                                    self.members = self.members.#ident(v);
+                                    self.missing.retain(|w| *w != #wire);
+                                }
+                                ::std::option::Option::None => {
+                                    if !self.missing.contains(&#wire) {
+                                        self.missing.push(#wire);
+                                    }
+                                }
+                            }
+                            self
+                        }
+                    });
+                }
+            }
+        }
+        let (extra_field, extra_init, extra_setter, extra_apply) = if has_extra {
+            (
+                quote! { extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>, },
+                quote! { extra: ::serde_json::Map::new(), },
+                quote! {
+                    /// A member the spec does not declare (partner-defined data), sent as
+                    /// given; checked at `send()` not to shadow a declared member.
+                    pub fn extra(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::serde_json::Value>) -> Self {
+                        self.extra.insert(name.into(), value.into());
+                        self
+                    }
+                },
+                quote! { members.extra.extend(::std::mem::take(&mut self.extra)); },
+            )
+        } else {
+            (quote! {}, quote! {}, quote! {}, quote! {})
+        };
+        let members_ty = quote! { super::types::#body_type };
+        let doc = format!(
+            " `{operation_id}`: {summary}. Made by [`Client::{op}`](super::Client::{op}); set \
+             members, then send it (nothing is sent before). Every value is checked before \
+             anything is sent; a bad one is an [`Error::Validation`](crate::Error::Validation) \
+             naming the member by its wire name."
+        );
+        let client_doc = format!(" `{operation_id}`: {summary}. See [`operation::{op_type}`].");
+        let required_wires = required.iter();
+        let param_wires = wire_params.iter();
+        let path_field_decls = quote! { #(pub(crate) #param_idents: ::std::option::Option<#param_types>,)* };
+        items.push(syn::parse_quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            #[must_use = "nothing is sent until it is sent"]
+            pub struct #op_type {
+                pub(crate) client: super::super::Client,
+                #path_field_decls
+                members: super::types::builder::#body_type,
+                #extra_field
+                invalid: ::std::vec::Vec<crate::error::Violation>,
+                missing: ::std::vec::Vec<&'static str>,
+            }
+        });
+        items.push(syn::parse_quote! {
+            impl super::super::Client {
+                #[doc = #client_doc]
+                pub fn #op_ident<#(#param_generics),*>(&self, #(#param_idents: #param_generics),*) -> #op_type
+                where
+                    #(#param_generics: ::std::convert::TryInto<#param_types>, #param_generics::Error: ::std::fmt::Display,)*
+                {
+                    #[allow(unused_mut)]
+                    let mut invalid = ::std::vec::Vec::new();
+                    #(
+                        let #param_idents = match #param_idents.try_into() {
+                            ::std::result::Result::Ok(v) => ::std::option::Option::Some(v),
+                            ::std::result::Result::Err(e) => {
+                                invalid.push(crate::error::Violation::new(#param_wires, e.to_string()));
+                                ::std::option::Option::None
+                            }
+                        };
+                    )*
+                    #op_type {
+                        client: self.clone(),
+                        #(#param_idents,)*
+                        members: ::std::default::Default::default(),
+                        #extra_init
+                        invalid,
+                        missing: ::std::vec![#(#required_wires),*],
+                    }
+                }
+            }
+        });
+        items.push(syn::parse_quote! {
+            impl #op_type {
+                #(#setters)*
+                #extra_setter
+
+                /// Every member at once, from a whole request (e.g. read from JSON) or its
+                /// builder; setters called after it change single members.
+                pub fn request(mut self, request: impl ::std::convert::Into<super::types::builder::#body_type>) -> Self {
+                    self.members = request.into();
+                    self.missing.clear();
+                    self
+                }
+
+                fn invalid(&mut self, wire: &str, rule: impl ::std::fmt::Display) {
+                    self.invalid.push(crate::error::Violation::new(wire, rule.to_string()));
+                }
+
+                /// The request's members, typed, or every rule they break (missing
+                /// required members, values that did not convert), by wire name.
+                pub(crate) fn members(&mut self) -> ::std::result::Result<#members_ty, crate::Error> {
+                    let mut invalid = ::std::mem::take(&mut self.invalid);
+                    invalid.extend(self.missing.iter().map(|w| crate::error::Violation::new(*w, "is required")));
+                    if !invalid.is_empty() {
+                        return ::std::result::Result::Err(crate::Error::Validation(invalid));
+                    }
+                    let members = ::std::mem::take(&mut self.members);
+                    #[allow(unused_mut)]
+                    let mut members: #members_ty = members.try_into().map_err(|e| crate::error::from_builder(e, super::wire_name))?;
+                    #extra_apply
+                    ::std::result::Result::Ok(members)
+                }
+            }
+        });
+    }
+    syn::parse_quote! {
+        /// One builder per operation: `client.<operation>(<path ids>)`, one setter per
+        /// documented member, then send it.
+        pub mod operation {
+            // The member types are named as the generated `types` module names them.
+            #[allow(unused_imports)]
+            use super::types::{self, *};
+            #(#items)*
+        }
+    }
+}
+
+/// `fn wire_name`: the wire name of every member of every component, by its Rust field
+/// name, for naming members in errors from the generated builders.
+fn wire_names(file: &syn::File) -> syn::ItemFn {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for item in &file.items {
+        let syn::Item::Mod(module) = item else { continue };
+        if module.ident != "types" {
+            continue;
+        }
+        for item in module.content.iter().flat_map(|(_, items)| items) {
+            let syn::Item::Struct(s) = item else { continue };
+            if !matches!(s.fields, syn::Fields::Named(_)) {
+                continue;
+            }
+            let (members, _) = members_of(file, &s.ident.to_string());
+            for m in members {
+                let rust = m.ident.to_string();
+                if rust != m.wire && !pairs.iter().any(|(r, _)| *r == rust) {
+                    pairs.push((rust, m.wire));
+                }
+            }
+        }
+    }
+    let rust = pairs.iter().map(|p| &p.0);
+    let wire = pairs.iter().map(|p| &p.1);
+    syn::parse_quote! {
+        /// The wire name of a member, by the Rust name the generated code gives it.
+        pub(crate) fn wire_name(rust: &str) -> &str {
+            match rust {
+                #(#rust => #wire,)*
+                other => other,
+            }
+        }
+    }
+}
+
+/// `enum Environment`: the spec's servers (named by `x-environment`, or after the URL's
+/// one variable, which becomes the variant's value) plus `Custom(url)`, and `DEFAULT_URL`,
+/// the first server when it has no variable.
+fn environments(spec: &serde_json::Value) -> Vec<syn::Item> {
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut default_url = quote! { ::std::option::Option::None };
+    for (i, server) in spec["servers"].as_array().into_iter().flatten().enumerate() {
+        let url = server["url"].as_str().expect("a server url");
+        let description = server["description"].as_str().unwrap_or("");
+        let doc = format!(" {description} `{url}`");
+        match url.split_once('{') {
+            None => {
+                let name = server["x-environment"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("server {url} needs x-environment: <Name>"));
+                let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+                variants.push(quote! { #[doc = #doc] #ident, });
+                arms.push(quote! { Environment::#ident => ::std::result::Result::Ok(#url.to_owned()), });
+                if i == 0 {
+                    default_url = quote! { ::std::option::Option::Some(#url) };
+                }
+            }
+            Some((before, rest)) => {
+                let (var, after) = rest.split_once('}').expect("a closed {variable}");
+                let ident = syn::Ident::new(&pascal_case(&snake_case(var)), proc_macro2::Span::call_site());
+                let doc_value = format!(" The value of `{{{var}}}`: letters, digits, `-` and `.` only.");
+                variants.push(quote! { #[doc = #doc] #[doc = ""] #[doc = #doc_value] #ident(::std::string::String), });
+                arms.push(quote! {
+                    Environment::#ident(value) => {
+                        let host_safe = !value.is_empty()
+                            && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+                        if host_safe {
+                            ::std::result::Result::Ok(::std::format!("{}{}{}", #before, value, #after))
+                        } else {
+                            ::std::result::Result::Err(crate::transport::BuildError::InvalidBaseUrl(value.clone()))
+                        }
+                    }
+                });
+            }
+        }
+    }
+    vec![
+        syn::parse_quote! {
+            /// Which server to call: the documented ones, or any other (a sandbox, a proxy).
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            #[non_exhaustive]
+            pub enum Environment {
+                #(#variants)*
+                /// Any other server, as an absolute http(s) URL (e.g. the sandbox's).
+                Custom(::std::string::String),
+            }
+        },
+        syn::parse_quote! {
+            impl Environment {
+                /// The base URL, or why it cannot be one.
+                pub(crate) fn url(&self) -> ::std::result::Result<::std::string::String, crate::transport::BuildError> {
+                    match self {
+                        #(#arms)*
+                        Environment::Custom(url) => ::std::result::Result::Ok(url.clone()),
+                    }
+                }
+            }
+        },
+        syn::parse_quote! {
+            /// The server used when no environment is given: the spec's first, when it
+            /// needs no value.
+            pub(crate) const DEFAULT_URL: ::std::option::Option<&str> = #default_url;
+        },
+    ]
+}
+
+/// `#[non_exhaustive]` on every generated request and response type: a provider's new
+/// optional member or enum value then adds to our API without breaking callers (they
+/// build requests with builders and match enums with a wildcard arm).
+struct NonExhaustive;
+
+impl syn::visit_mut::VisitMut for NonExhaustive {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if item.ident == "types" {
+            for inner in item.content.iter_mut().flat_map(|(_, items)| items) {
+                match inner {
+                    syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                        s.attrs.push(syn::parse_quote!(#[non_exhaustive]))
+                    }
+                    syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                        e.attrs.push(syn::parse_quote!(#[non_exhaustive]))
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 }

@@ -5,206 +5,26 @@ use std::{fmt, time::Duration};
 use bytes::Bytes;
 use reqwest::{header::HeaderMap, StatusCode};
 
+use crate::response::{ConnectorError, RawResponse, Response};
 use crate::transport::{Record, Safety};
-
-/// A response the server sent, kept whole: status, headers and the raw body.
-///
-/// `Debug` shows the status, the header names and a short excerpt of the body with the
-/// values of secret-looking members (tokens, keys, `socialId`, `securityAnswer`) masked.
-/// [`Response::body`] gives the exact bytes.
-#[derive(Clone)]
-pub struct Response(Box<Parts>);
-
-// Boxed so that `Result<T, Error>` stays small on the success path.
-#[derive(Clone)]
-struct Parts {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-}
-
-impl Response {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
-        Response(Box::new(Parts {
-            status,
-            headers,
-            body,
-        }))
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.0.status
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.0.headers
-    }
-
-    /// The body exactly as received.
-    pub fn body(&self) -> &Bytes {
-        &self.0.body
-    }
-
-    /// `Retry-After` as a duration (seconds or an HTTP date), if sent.
-    pub fn retry_after(&self) -> Option<Duration> {
-        crate::transport::parse_retry_after(&self.0.headers)
-    }
-
-    /// At most 200 characters of the body, with secret-looking JSON members masked.
-    pub fn excerpt(&self) -> String {
-        excerpt(&self.0.body)
-    }
-
-    /// Rebuilds a reqwest response from the buffered parts, for the generated decoder.
-    pub(crate) fn to_reqwest(&self) -> reqwest::Response {
-        let mut builder = http::Response::builder().status(self.0.status);
-        if let Some(headers) = builder.headers_mut() {
-            *headers = self.0.headers.clone();
-        }
-        let response = builder
-            .body(self.0.body.clone())
-            .unwrap_or_else(|_| http::Response::new(self.0.body.clone()));
-        reqwest::Response::from(response)
-    }
-}
-
-impl fmt::Debug for Response {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Response")
-            .field("status", &self.0.status.as_u16())
-            .field("headers", &self.0.headers.keys().collect::<Vec<_>>())
-            .field("body", &self.excerpt())
-            .finish()
-    }
-}
-
-/// JSON member names whose values are never shown in excerpts (compared lower case,
-/// without `_` and `-`).
-const SECRET_KEYS: [&str; 9] = [
-    "socialid",
-    "securityanswer",
-    "token",
-    "apikey",
-    "xapikey",
-    "authorization",
-    "password",
-    "secret",
-    "accesstoken",
-];
-
-fn is_secret_key(key: &str) -> bool {
-    let folded: String = key
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect();
-    SECRET_KEYS.iter().any(|k| folded.contains(k))
-}
-
-/// Replaces the value of every secret-looking member (tokens, keys, secrets, `socialId`,
-/// `securityAnswer`; names compared without case, `_` or `-`) with `[redacted]`, at any
-/// depth: for showing a decoded answer (the CLI's output, a log line) without the secrets
-/// a [`crate::Secret`] would serialize in full.
-///
-/// ```
-/// let mut answer = serde_json::json!({"payment_intent": {"client_secret": "pi_1_secret_2", "amount": 10712}});
-/// partner_bindings::error::redact_secrets(&mut answer);
-/// assert_eq!(answer["payment_intent"]["client_secret"], "[redacted]");
-/// assert_eq!(answer["payment_intent"]["amount"], 10712);
-/// ```
-pub fn redact_secrets(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, member) in map.iter_mut() {
-                if is_secret_key(key) && !member.is_null() {
-                    *member = serde_json::Value::String(crate::secret::REDACTED.into());
-                } else {
-                    redact_secrets(member);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_secrets),
-        _ => {}
-    }
-}
-
-/// Masks `"<secret key>": <value>` in text that is not valid JSON (cut short, or JSON
-/// inside HTML), so a broken body cannot carry a secret into an error message.
-fn mask_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('"') {
-        out.push_str(&rest[..start]);
-        let literal_end = string_end(&rest[start..]).map(|n| start + n);
-        let Some(end) = literal_end else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let key = &rest[start + 1..end - 1];
-        out.push_str(&rest[start..end]);
-        rest = &rest[end..];
-        let after = rest.trim_start();
-        if is_secret_key(key) && after.starts_with(':') {
-            let value = after[1..].trim_start();
-            let value_len = if value.starts_with('"') {
-                string_end(value).unwrap_or(value.len())
-            } else {
-                value
-                    .find(|c: char| matches!(c, ',' | '}' | ']') || c.is_whitespace())
-                    .unwrap_or(value.len())
-            };
-            out.push_str(": \"");
-            out.push_str(crate::secret::REDACTED);
-            out.push('"');
-            rest = &value[value_len..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Length of the JSON string literal at the start of `text` (quotes included).
-fn string_end(text: &str) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in text.char_indices().skip(1) {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '"' => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// A short, masked view of a body for error messages.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    const MAX: usize = 200;
-    let text = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(mut value) => {
-            redact_secrets(&mut value);
-            value.to_string()
-        }
-        Err(_) => mask_text(&String::from_utf8_lossy(body))
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    };
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
-}
 
 /// One rule a request breaks, found before anything was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The member, as named on the wire (`FromDate`, `addresses[0].name`, `iban`).
     pub field: String,
     /// The rule it breaks, in words.
     pub rule: String,
+}
+
+impl Violation {
+    pub(crate) fn new(field: impl Into<String>, rule: impl Into<String>) -> Violation {
+        Violation {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -215,6 +35,7 @@ impl fmt::Display for Violation {
 
 /// A message from the provider about the request, with the member it names if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Problem {
     /// The member the provider names (`Email`, `/data/attributes/iban`), if it names one.
     pub field: Option<String>,
@@ -271,13 +92,13 @@ pub enum Error {
     /// The request breaks a documented rule; nothing was sent.
     Validation(Vec<Violation>),
     /// 401 or 403: the credential is missing, wrong or not allowed.
-    Unauthorized(Response),
+    Unauthorized(RawResponse),
     /// 404: unknown resource or path.
-    NotFound(Response),
+    NotFound(RawResponse),
     /// Another 4xx: the provider refused the request, with its messages.
     Rejected {
         /// The response.
-        response: Response,
+        response: RawResponse,
         /// The provider's messages, parsed from its error shape.
         problems: Vec<Problem>,
     },
@@ -285,7 +106,7 @@ pub enum Error {
     /// `response.declined` true). Nothing was applied.
     Declined {
         /// The response.
-        response: Response,
+        response: RawResponse,
         /// The provider's reason, or a description of the refusal when it gives none.
         message: String,
     },
@@ -294,29 +115,29 @@ pub enum Error {
     /// cause of an [`Error::OutcomeUnknown`].
     Redirected {
         /// The response.
-        response: Response,
+        response: RawResponse,
         /// Where the server pointed (the `Location` header), if it said.
         location: Option<String>,
     },
     /// 429 (or 503 with `Retry-After`) after the retries allowed.
     RateLimited {
         /// The response.
-        response: Response,
+        response: RawResponse,
         /// How long the server asked to wait.
         retry_after: Option<Duration>,
     },
     /// 5xx after the retries allowed.
-    Server(Response),
+    Server(RawResponse),
     /// No response in time (connect, one attempt, or the whole call's deadline).
-    Timeout(reqwest::Error),
+    Timeout(ConnectorError),
     /// The connection failed: refused, reset, DNS, TLS, or a body cut short.
-    Connection(reqwest::Error),
+    Connection(ConnectorError),
     /// A 2xx on a repeatable call whose body is not the documented shape (or an error
     /// status with a body we could not read). `reason` names where decoding stopped,
     /// never the value. Sending it again is safe.
     Undecodable {
         /// The response.
-        response: Response,
+        response: RawResponse,
         /// Where and why decoding failed.
         reason: String,
     },
@@ -327,7 +148,7 @@ pub enum Error {
         /// The operation, e.g. `update_insurance`.
         operation: &'static str,
         /// The response.
-        response: Response,
+        response: RawResponse,
         /// Where and why reading it failed.
         reason: String,
     },
@@ -346,7 +167,7 @@ pub enum Error {
 
 impl Error {
     /// The response, where there was a complete one.
-    pub fn response(&self) -> Option<&Response> {
+    pub fn response(&self) -> Option<&RawResponse> {
         match self {
             Error::Unauthorized(r) | Error::NotFound(r) | Error::Server(r) => Some(r),
             Error::Rejected { response, .. }
@@ -362,7 +183,7 @@ impl Error {
 
     /// The HTTP status, where there was a response.
     pub fn status(&self) -> Option<StatusCode> {
-        self.response().map(Response::status)
+        self.response().map(RawResponse::status)
     }
 
     /// The rules broken, for [`Error::Validation`].
@@ -408,10 +229,7 @@ impl Error {
 
     /// A validation error for one member.
     pub(crate) fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Error {
-        Error::Validation(vec![Violation {
-            field: field.into(),
-            rule: rule.into(),
-        }])
+        Error::Validation(vec![Violation::new(field, rule)])
     }
 }
 
@@ -453,7 +271,7 @@ impl fmt::Display for Error {
             },
             Error::Server(r) => write!(f, "server error ({})", r.status()),
             Error::Timeout(_) => f.write_str("timed out"),
-            Error::Connection(e) => write!(f, "connection failed: {}", transport_reason(e)),
+            Error::Connection(e) => write!(f, "connection failed: {e}"),
             Error::Undecodable { response, reason } => write!(
                 f,
                 "undecodable response ({}): {reason}; body starts {}",
@@ -491,16 +309,6 @@ impl std::error::Error for Error {
     }
 }
 
-fn transport_reason(e: &reqwest::Error) -> &'static str {
-    if e.is_connect() {
-        "could not connect"
-    } else if e.is_body() || e.is_decode() {
-        "the response body was cut short"
-    } else {
-        "the connection broke during the exchange"
-    }
-}
-
 /// Turns a generated client's outcome, with the transport's record of the call, into the
 /// facade's: the one place where the table in [`Error`]'s documentation is applied.
 /// `problems` parses the provider's error body. On success it also gives the answer as
@@ -509,25 +317,32 @@ pub(crate) fn classify<T, E>(
     outcome: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
     record: Record,
     problems: fn(&[u8]) -> Vec<Problem>,
-) -> Result<(progenitor_client::ResponseValue<T>, Response), Error> {
+) -> Result<(Response<T>, RawResponse), Error> {
     let at_most_once = match record.safety {
         Some(Safety::AtMostOnce(why)) => Some(why),
         _ => None,
     };
     let typed = match (outcome, record.response) {
-        (Ok(value), Some(response)) => return Ok((value, response)),
+        (Ok(value), Some(raw)) => {
+            let typed = Response::new(raw.status(), raw.headers().clone(), value.into_inner());
+            return Ok((typed, raw));
+        }
         // Not reachable through our exec hook (it records every complete response).
         (Ok(value), None) => {
-            let response = Response::new(value.status(), value.headers().clone(), Bytes::new());
-            return Ok((value, response));
+            let raw = RawResponse::new(value.status(), value.headers().clone(), Bytes::new());
+            let typed = Response::new(raw.status(), raw.headers().clone(), value.into_inner());
+            return Ok((typed, raw));
         }
         (Err(progenitor_client::Error::InvalidRequest(message)), _)
-        | (Err(progenitor_client::Error::Custom(message)), _) => builder_violation(&message),
+        | (Err(progenitor_client::Error::Custom(message)), _) => {
+            builder_violation(&message, |name| name)
+        }
         // A complete response was received: its status says what happened.
         (Err(error), Some(response)) => from_response(error, response, problems),
         (Err(progenitor_client::Error::CommunicationError(e)), None)
         | (Err(progenitor_client::Error::ResponseBodyError(e)), None)
         | (Err(progenitor_client::Error::InvalidUpgrade(e)), None) => {
+            let e = ConnectorError::new(e);
             if e.is_timeout() {
                 Error::Timeout(e)
             } else {
@@ -536,7 +351,7 @@ pub(crate) fn classify<T, E>(
         }
         // Not reachable through our exec hook (it always records the response); kept total.
         (Err(other), None) => Error::Undecodable {
-            response: Response::new(
+            response: RawResponse::new(
                 other.status().unwrap_or(StatusCode::OK),
                 HeaderMap::new(),
                 Bytes::new(),
@@ -588,7 +403,7 @@ fn outcome_unknown(operation: &'static str, why: &'static str, cause: Error) -> 
 pub(crate) fn unusable_success(
     operation: &'static str,
     at_most_once: bool,
-    response: Response,
+    response: RawResponse,
     reason: impl Into<String>,
 ) -> Error {
     let reason = reason.into();
@@ -605,7 +420,7 @@ pub(crate) fn unusable_success(
 
 fn from_response<E>(
     error: progenitor_client::Error<E>,
-    response: Response,
+    response: RawResponse,
     problems: fn(&[u8]) -> Vec<Problem>,
 ) -> Error {
     let status = response.status();
@@ -657,46 +472,24 @@ pub(crate) fn decode_reason(e: &serde_json::Error) -> String {
     format!("the body {what} (line {}, column {})", e.line(), e.column())
 }
 
-/// Names the member in a message from the generated builders
-/// ("error converting supplied value for from_date: doesn't match pattern ...").
-fn builder_violation(message: &str) -> Error {
+/// Names the member, by its wire name, in a message from the generated builders
+/// ("no value supplied for from_date", "error converting supplied value for from_date:
+/// doesn't match pattern ..."). `wire_name` maps the Rust name the message uses.
+fn builder_violation(message: &str, wire_name: fn(&str) -> &str) -> Error {
     if let Some(field) = message.strip_prefix("no value supplied for ") {
-        return Error::invalid(field, "is required");
+        return Error::invalid(wire_name(field), "is required");
     }
     let rest = message
         .strip_prefix("error converting supplied value for ")
         .unwrap_or(message);
     match rest.split_once(": ") {
-        Some((field, rule)) if !field.contains(' ') => Error::invalid(field, rule),
+        Some((field, rule)) if !field.contains(' ') => Error::invalid(wire_name(field), rule),
         _ => Error::invalid("request", rest),
     }
 }
 
 /// Turns a generated builder's conversion error into a validation error naming the member.
-pub(crate) fn from_builder(e: impl fmt::Display) -> Error {
-    builder_violation(&e.to_string())
+pub(crate) fn from_builder(e: impl fmt::Display, wire_name: fn(&str) -> &str) -> Error {
+    builder_violation(&e.to_string(), wire_name)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpts_mask_secrets_in_json_and_in_broken_json() {
-        let shown =
-            excerpt(br#"{"id": 5, "socialId": "123-45-6789", "nested": [{"X_API_KEY": "k1"}]}"#);
-        assert!(
-            !shown.contains("123-45-6789") && !shown.contains("k1"),
-            "{shown}"
-        );
-        assert!(shown.contains(r#""id":5"#), "{shown}");
-        let shown = excerpt(br#"<p>{"socialId" : "123-45-6789", "securityAnswer": 42, "name": "Ann", "token": "abc"#);
-        assert_eq!(
-            shown,
-            r#"<p>{"socialId": "[redacted]", "securityAnswer": "[redacted]", "name": "Ann", "token": "[redacted]""#
-        );
-        let shown = excerpt(br#"{"socialId": "12\"3"#);
-        assert!(!shown.contains("12"), "{shown}");
-        assert_eq!(excerpt(&[b'a'; 300]).chars().count(), 201);
-    }
-}

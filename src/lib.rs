@@ -13,12 +13,14 @@
 )]
 
 pub mod error;
+pub mod response;
 mod secret;
 pub mod transport;
 mod validate;
 pub mod wire;
 
 pub use error::Error;
+pub use response::{redact_secrets, ConnectorError, RawResponse, Response};
 pub use rust_decimal::Decimal;
 pub use secret::{Secret, REDACTED};
 pub use transport::{BuildError, RetryPolicy};

@@ -14,12 +14,12 @@ use std::{
 };
 
 use reqwest::{
-    header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER},
+    header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE},
     StatusCode,
 };
 use tracing::Instrument;
 
-use crate::{error::Response, Secret};
+use crate::{response::RawResponse, Secret};
 
 /// The user agent every request carries.
 pub const USER_AGENT: &str = concat!("partner-bindings/", env!("CARGO_PKG_VERSION"));
@@ -33,16 +33,17 @@ pub enum BuildError {
         /// The variable that was read, e.g. `RENTALCOVER_API_KEY`.
         env_var: &'static str,
     },
-    /// This provider has no default server: give a base URL (or tenant).
+    /// This provider has no default server: choose an `Environment`.
     MissingBaseUrl,
-    /// The base URL is not an absolute http(s) URL.
+    /// The environment's URL is not an absolute http(s) URL, or a host value holds more
+    /// than a host name.
     InvalidBaseUrl(String),
     /// The credential holds bytes an HTTP header cannot carry (e.g. a newline).
     InvalidCredential,
     /// The custom auth header name is not a valid HTTP header name.
     InvalidAuthHeader(String),
-    /// reqwest could not build the HTTP client.
-    Http(reqwest::Error),
+    /// The HTTP client could not be built (e.g. TLS roots); the cause is the source.
+    Http(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl fmt::Display for BuildError {
@@ -51,7 +52,9 @@ impl fmt::Display for BuildError {
             BuildError::MissingCredential { env_var } => {
                 write!(f, "no credential given and {env_var} is not set")
             }
-            BuildError::MissingBaseUrl => f.write_str("this provider needs a base URL"),
+            BuildError::MissingBaseUrl => {
+                f.write_str("this provider has no default server: choose an environment")
+            }
             BuildError::InvalidBaseUrl(url) => {
                 write!(f, "base URL {url:?} is not an absolute http(s) URL")
             }
@@ -69,7 +72,7 @@ impl fmt::Display for BuildError {
 impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            BuildError::Http(e) => Some(e),
+            BuildError::Http(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -116,7 +119,7 @@ pub enum Safety {
 }
 
 /// What one provider module tells the transport about itself.
-pub trait Provider: 'static {
+pub trait ProviderApi: 'static {
     /// Short name used in traces and errors, e.g. `rentalcover`.
     const NAME: &'static str;
     /// How the credential is sent unless the builder says otherwise.
@@ -134,22 +137,34 @@ pub trait Provider: 'static {
 
 /// Exponential backoff with full jitter, as in the AWS architecture blog and aws-sdk-rust:
 /// before retry `n` wait a random time in `[0, min(max_delay, base_delay * 2^(n-1))]`, or
-/// what `Retry-After` says if the server said so.
+/// what `Retry-After` says if the server said so. Built by [`RetryPolicy::standard`] or
+/// [`RetryPolicy::none`] and the `with_*` methods.
+///
+/// ```
+/// use std::time::Duration;
+/// use partner_bindings::RetryPolicy;
+/// let policy = RetryPolicy::standard()
+///     .with_max_attempts(5)
+///     .with_backoff(Duration::from_millis(100), Duration::from_secs(2));
+/// assert_eq!(policy.max_attempts(), 5);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
-    /// Attempts in all, including the first (1 disables retries). Default 3.
-    pub max_attempts: u32,
-    /// Default 0.5 s.
-    pub base_delay: Duration,
-    /// Longest backoff between attempts. Default 8 s.
-    pub max_delay: Duration,
-    /// A `Retry-After` longer than this is not waited for: the call fails with
-    /// [`crate::Error::RateLimited`] (or `Server`) so the caller can decide. Default 30 s.
-    pub max_retry_after: Duration,
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+    max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
+        RetryPolicy::standard()
+    }
+}
+
+impl RetryPolicy {
+    /// 3 attempts in all, backoff from 0.5 s up to 8 s, `Retry-After` waited up to 30 s.
+    pub fn standard() -> Self {
         RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(500),
@@ -157,15 +172,50 @@ impl Default for RetryPolicy {
             max_retry_after: Duration::from_secs(30),
         }
     }
-}
 
-impl RetryPolicy {
     /// Never retry anything.
     pub fn none() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy::standard().with_max_attempts(1)
+    }
+
+    /// Attempts in all, including the first (1 disables retries; 0 counts as 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The first backoff's ceiling (`base`, doubled on each retry) and the longest one.
+    pub fn with_backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.base_delay = base;
+        self.max_delay = max;
+        self
+    }
+
+    /// A `Retry-After` longer than this is not waited for: the call fails with
+    /// [`crate::Error::RateLimited`] (or `Server`) so the caller can decide.
+    pub fn with_max_retry_after(mut self, longest: Duration) -> Self {
+        self.max_retry_after = longest;
+        self
+    }
+
+    /// Attempts in all, including the first.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The first backoff's ceiling.
+    pub fn base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The longest backoff between attempts.
+    pub fn max_delay(&self) -> Duration {
+        self.max_delay
+    }
+
+    /// The longest `Retry-After` waited for.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
     }
 
     fn backoff(&self, retry: u32) -> Duration {
@@ -204,7 +254,7 @@ pub(crate) struct Record {
     /// The table's verdict for this call.
     pub safety: Option<Safety>,
     /// The last complete response (status, headers, whole body).
-    pub response: Option<Response>,
+    pub response: Option<RawResponse>,
     /// The status of a response whose body could not be read to its end.
     pub cut_short: Option<StatusCode>,
 }
@@ -414,7 +464,7 @@ impl Call {
 }
 
 enum Exchange {
-    Complete(Response),
+    Complete(RawResponse),
     CutShort {
         status: StatusCode,
         error: reqwest::Error,
@@ -426,7 +476,7 @@ async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest
     let status = response.status();
     let headers = response.headers().clone();
     match response.bytes().await {
-        Ok(body) => Ok(Exchange::Complete(Response::new(status, headers, body))),
+        Ok(body) => Ok(Exchange::Complete(RawResponse::new(status, headers, body))),
         Err(error) => Ok(Exchange::CutShort { status, error }),
     }
 }
@@ -435,7 +485,7 @@ async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest
 fn retry_wait(
     policy: &RetryPolicy,
     attempt: u32,
-    response: &Response,
+    response: &RawResponse,
     safety: Safety,
 ) -> Option<Duration> {
     let transient = matches!(response.status().as_u16(), 429 | 500 | 502 | 503 | 504);
@@ -447,17 +497,6 @@ fn retry_wait(
         Some(after) => Some(after.max(policy.backoff(attempt))),
         None => Some(policy.backoff(attempt)),
     }
-}
-
-/// Parses `Retry-After`: delta-seconds or an HTTP date.
-pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
-    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
 /// The settings a per-call override may change (see `Client::with_timeout` and friends).
@@ -472,10 +511,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default longest time for a whole call: every attempt and every wait between them.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
-/// Builds a client for provider `P`; each provider module adds its own environment
-/// methods (`environment`, `tenant`, ...). Obtain it from `<provider>::Client::builder()`.
+/// Builds a client for provider `P`: obtain it from `<provider>::Client::builder()`, choose
+/// the provider's `Environment` with `.environment(..)` (where it has no default), give a
+/// credential (or set the provider's environment variable), then `.build()`.
 pub struct ClientBuilder<P> {
-    pub(crate) base_url: Option<String>,
+    pub(crate) base_url: Option<Result<String, BuildError>>,
     credential: Option<Secret>,
     pub(crate) auth: Option<Auth>,
     connect_timeout: Duration,
@@ -500,7 +540,7 @@ impl<P> fmt::Debug for ClientBuilder<P> {
     }
 }
 
-impl<P: Provider> Default for ClientBuilder<P> {
+impl<P: ProviderApi> Default for ClientBuilder<P> {
     fn default() -> Self {
         ClientBuilder {
             base_url: None,
@@ -516,15 +556,9 @@ impl<P: Provider> Default for ClientBuilder<P> {
     }
 }
 
-impl<P: Provider> ClientBuilder<P> {
-    /// The server to call, e.g. a sandbox `http://127.0.0.1:8080/rentalcover`.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
+impl<P: ProviderApi> ClientBuilder<P> {
     /// The credential (API key or token). Without it, `build` reads
-    /// [`Provider::CREDENTIAL_ENV`].
+    /// [`ProviderApi::CREDENTIAL_ENV`].
     pub fn credential(mut self, credential: impl Into<Secret>) -> Self {
         self.credential = Some(credential.into());
         self
@@ -569,10 +603,12 @@ impl<P: Provider> ClientBuilder<P> {
 
     /// Builds the raw generated client and its call settings.
     pub(crate) fn parts(self) -> Result<(String, reqwest::Client, Call), BuildError> {
-        let base_url = self
-            .base_url
-            .or_else(|| P::DEFAULT_URL.map(str::to_owned))
-            .ok_or(BuildError::MissingBaseUrl)?;
+        let base_url = match self.base_url {
+            Some(url) => url?,
+            None => P::DEFAULT_URL
+                .map(str::to_owned)
+                .ok_or(BuildError::MissingBaseUrl)?,
+        };
         let parsed = reqwest::Url::parse(&base_url)
             .map_err(|_| BuildError::InvalidBaseUrl(base_url.clone()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
@@ -594,7 +630,7 @@ impl<P: Provider> ClientBuilder<P> {
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(BuildError::Http)?;
+            .map_err(|e| BuildError::Http(Box::new(e)))?;
         let call = Call {
             shared: Arc::new(Shared {
                 http: http.clone(),
@@ -616,7 +652,7 @@ impl<P: Provider> ClientBuilder<P> {
 /// `Client` (wrapping the generated `RawClient`), its builder, the hooks that route every
 /// generated request through [`Call`], and `run`, which executes one generated operation
 /// and turns its outcome into [`crate::Error`]. Expects in the calling module: a marker
-/// type `Api` implementing [`Provider`], `mod generated`, and `fn problems`.
+/// type `Api` implementing [`ProviderApi`], `mod generated`, and `fn problems`.
 macro_rules! provider_client {
     () => {
         /// The raw generated client for this provider (escape hatch). It already sends the
@@ -635,7 +671,7 @@ macro_rules! provider_client {
         }
 
         impl Client {
-            /// Starts a builder; see [`ClientBuilder`]($crate::transport::ClientBuilder).
+            /// Starts a builder: environment, credential, timeouts, retry policy.
             pub fn builder() -> $crate::transport::ClientBuilder<Api> {
                 $crate::transport::ClientBuilder::default()
             }
@@ -687,13 +723,7 @@ macro_rules! provider_client {
             async fn run<T, E, F, Fut>(
                 &self,
                 op: F,
-            ) -> Result<
-                (
-                    progenitor_client::ResponseValue<T>,
-                    $crate::error::Response,
-                ),
-                $crate::Error,
-            >
+            ) -> Result<($crate::Response<T>, $crate::RawResponse), $crate::Error>
             where
                 F: FnOnce(RawClient) -> Fut,
                 Fut: std::future::Future<
@@ -715,6 +745,13 @@ macro_rules! provider_client {
         }
 
         impl $crate::transport::ClientBuilder<Api> {
+            /// The server to call (default: the first documented one, where it needs no
+            /// value).
+            pub fn environment(mut self, environment: Environment) -> Self {
+                self.base_url = Some(environment.url());
+                self
+            }
+
             /// Builds the client.
             pub fn build(self) -> Result<Client, $crate::transport::BuildError> {
                 let (base_url, http, call) = self.parts()?;

@@ -13,30 +13,28 @@
     rustdoc::invalid_html_tags
 )]
 mod generated;
-pub use generated::{types, ResponseValue};
+pub use generated::{operation, types, Environment};
 
 pub use crate::wire::Patch;
 
 use crate::{
     error::{from_builder, Problem},
-    transport::{self, Auth, Provider, Safety},
+    response::Response,
+    transport::{self, Auth, ProviderApi, Safety},
     validate::Checks,
     Error,
 };
 
-/// The eCurring API server (the default).
-pub const DEFAULT_URL: &str = "https://api.ecurring.com";
-
-/// Marker for eCurring in [`transport::ClientBuilder`].
+/// The transport settings of eCurring in [`transport::ClientBuilder`].
 #[derive(Debug)]
 pub enum Api {}
 
-impl Provider for Api {
+impl ProviderApi for Api {
     const NAME: &'static str = "ecurring";
     const AUTH: Auth = Auth::Header("x-authorization");
     const MEDIA_TYPE: &'static str = "application/vnd.api+json";
     const CREDENTIAL_ENV: &'static str = "ECURRING_API_KEY";
-    const DEFAULT_URL: Option<&'static str> = Some(DEFAULT_URL);
+    const DEFAULT_URL: Option<&'static str> = generated::DEFAULT_URL;
 
     /// The retry table for eCurring.
     fn safety(operation: &str, _body: Option<&[u8]>) -> Safety {
@@ -72,35 +70,34 @@ fn problems(body: &[u8]) -> Vec<Problem> {
 
 transport::provider_client!();
 
-impl Client {
-    /// Changes some attributes of customer `id`. Each attribute is a tri-state: not set
-    /// keeps it, [`Patch::Clear`] sends `null`, a value (or [`Patch::Set`]) replaces it.
+impl operation::UpdateCustomer {
+    /// Sends the change. Each attribute is a tri-state: not set keeps it, `clear_<member>()`
+    /// sends `null`, a value replaces it.
     ///
     /// Validated first: `iban` needs `bank_holder` in the same request; `id` must be
     /// eCurring's identifier form.
     ///
     /// ```no_run
-    /// use partner_bindings::ecurring::{self, types, Patch};
+    /// use partner_bindings::{ecurring, Error};
     /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = ecurring::Client::builder().credential("api-key").build()?;
-    /// let change = types::CustomerAttributesUpdate::builder()
-    ///     .street(Some("Payment lane".to_string()))
-    ///     .house_number(Some("1".to_string()))
-    ///     .house_number_add(Patch::Clear); // sent as null
-    /// let customer = client.update_customer("1", change).await?;
-    /// println!("{:?}", customer.data.as_ref().and_then(|d| d.attributes.as_ref()));
+    /// let result = client
+    ///     .update_customer("1")
+    ///     .street("Payment lane")
+    ///     .house_number("1")
+    ///     .clear_house_number_add() // sent as null
+    ///     .send()
+    ///     .await;
+    /// match result {
+    ///     Ok(customer) => println!("{:?}", customer.data),
+    ///     Err(Error::Validation(violations)) => eprintln!("not sent: {violations:?}"),
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
     /// # Ok(()) }
     /// ```
-    pub async fn update_customer(
-        &self,
-        id: &str,
-        attributes: types::builder::CustomerAttributesUpdate,
-    ) -> Result<ResponseValue<types::CustomerDocument>, Error> {
-        let path_id: types::UpdateCustomerId = id
-            .parse()
-            .map_err(|_| Error::invalid("id", "must be letters, digits, `_` or `-`, not empty"))?;
-        let attributes: types::CustomerAttributesUpdate =
-            attributes.try_into().map_err(from_builder)?;
+    pub async fn send(mut self) -> Result<Response<types::CustomerDocument>, Error> {
+        let attributes = self.members()?;
+        let id = self.id.take().ok_or_else(|| Error::invalid("id", "is required"))?;
         let mut checks = Checks::default();
         if let Patch::Set(_) = attributes.iban {
             checks.check(
@@ -113,18 +110,16 @@ impl Client {
         let document = types::CustomerUpdateDocument {
             data: types::CustomerUpdateResource {
                 attributes,
-                id: id.parse().map_err(from_builder)?,
+                id: id
+                    .as_str()
+                    .parse()
+                    .map_err(|e| from_builder(e, generated::wire_name))?,
                 type_: types::CustomerUpdateResourceType::Customer,
             },
         };
-        self.run(|raw| async move {
-            raw.update_customer()
-                .id(path_id)
-                .body(document)
-                .send()
-                .await
-        })
-        .await
-        .map(|(value, _)| value)
+        self.client
+            .run(|raw| async move { raw.update_customer().id(id).body(document).send().await })
+            .await
+            .map(|(value, _)| value)
     }
 }

@@ -13,26 +13,28 @@
     rustdoc::invalid_html_tags
 )]
 mod generated;
-pub use generated::{types, ResponseValue};
+pub use generated::{operation, types, Environment};
 
 use crate::{
-    error::{from_builder, Problem},
-    transport::{self, Auth, Provider, Safety},
+    error::Problem,
+    response::{RawResponse, Response},
+    transport::{self, Auth, ProviderApi, Safety},
     validate::{self, Checks},
     Error,
 };
 
-/// Marker for Insly in [`transport::ClientBuilder`].
+/// The transport settings of Insly in [`transport::ClientBuilder`].
 #[derive(Debug)]
 pub enum Api {}
 
-impl Provider for Api {
+impl ProviderApi for Api {
     const NAME: &'static str = "insly";
     const AUTH: Auth = Auth::Bearer;
     const MEDIA_TYPE: &'static str = "application/json";
     const CREDENTIAL_ENV: &'static str = "INSLY_API_TOKEN";
-    // Every tenant has its own host: there is no safe default.
-    const DEFAULT_URL: Option<&'static str> = None;
+    // Every tenant has its own host: there is no safe default (the spec's server is
+    // templated, so none is generated).
+    const DEFAULT_URL: Option<&'static str> = generated::DEFAULT_URL;
 
     /// The retry table for Insly.
     fn safety(operation: &str, _body: Option<&[u8]>) -> Safety {
@@ -45,17 +47,7 @@ impl Provider for Api {
     }
 }
 
-/// The URL of a tenant's own Insly instance, e.g. `tenant_url("acme")`.
-pub fn tenant_url(tenant: &str) -> String {
-    format!("https://{tenant}.insly.com")
-}
-
 impl transport::ClientBuilder<Api> {
-    /// The tenant's Insly instance, `https://<tenant>.insly.com`.
-    pub fn tenant(self, tenant: &str) -> Self {
-        self.base_url(tenant_url(tenant))
-    }
-
     /// How the token is sent, if the tenant agreed on something other than
     /// `Authorization: Bearer` (e.g. `Auth::Header("x-api-token")`).
     pub fn auth(mut self, auth: Auth) -> Self {
@@ -106,32 +98,37 @@ fn problems(body: &[u8]) -> Vec<Problem> {
 
 transport::provider_client!();
 
-impl Client {
-    /// Makes a mid-term adjustment to a policy. It charges or refunds the policy holder's
-    /// card, so it is sent at most once: an unclear outcome is [`Error::OutcomeUnknown`],
-    /// a 2xx we cannot read is [`Error::AppliedUnreadable`], and a refusal inside a 200
-    /// (`status` 0, or `declined`) is [`Error::Declined`].
+impl operation::UpdatePolicy {
+    /// Sends the mid-term adjustment. It charges or refunds the policy holder's card, so
+    /// it is sent at most once: an unclear outcome is [`Error::OutcomeUnknown`], a 2xx we
+    /// cannot read is [`Error::AppliedUnreadable`], and a refusal inside a 200 (`status`
+    /// 0, or `declined`) is [`Error::Declined`].
     ///
     /// Validated first: `birthdate` and `effective_date` are real `DD/MM/YYYY` dates,
     /// `email` is an address, excesses and limits are not negative.
     ///
     /// ```no_run
-    /// use partner_bindings::insly::{self, types};
+    /// use partner_bindings::{insly, Error};
     /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-    /// let client = insly::Client::builder().tenant("acme").build()?; // INSLY_API_TOKEN
-    /// let change = types::UpdatePolicyRequest::builder()
-    ///     .policy_oid(std::num::NonZeroU64::new(10_985_878).unwrap())
-    ///     .customer_oid(std::num::NonZeroU64::new(5_417_281).unwrap())
-    ///     .home_policy_excess(Some(300.0));
-    /// let accepted = client.update_policy(change).await?;
-    /// println!("payable now: {:?}", accepted.payable());
+    /// let client = insly::Client::builder()
+    ///     .environment(insly::Environment::Tenant("acme".into()))
+    ///     .build()?; // token from INSLY_API_TOKEN
+    /// let result = client
+    ///     .update_policy()
+    ///     .policy_oid(10_985_878)
+    ///     .customer_oid(5_417_281)
+    ///     .home_policy_excess(300.0)
+    ///     .send()
+    ///     .await;
+    /// match result {
+    ///     Ok(accepted) => println!("payable now: {:?}", accepted.payable()),
+    ///     Err(e) if e.may_have_been_applied() => eprintln!("check the policy: {e}"),
+    ///     Err(e) => eprintln!("not applied: {e}"),
+    /// }
     /// # Ok(()) }
     /// ```
-    pub async fn update_policy(
-        &self,
-        change: types::builder::UpdatePolicyRequest,
-    ) -> Result<Accepted, Error> {
-        let body: types::UpdatePolicyRequest = change.try_into().map_err(from_builder)?;
+    pub async fn send(mut self) -> Result<Accepted, Error> {
+        let body = self.members()?;
         let mut checks = Checks::default();
         if let Some(date) = &body.birthdate {
             checks.check(
@@ -180,6 +177,7 @@ impl Client {
         }
         checks.finish()?;
         let (response, raw) = self
+            .client
             .run(|raw| async move { raw.update_policy().body(body).send().await })
             .await
             .map_err(refusal_in_unreadable)?;
@@ -189,11 +187,11 @@ impl Client {
 
 /// An adjustment Insly accepted and applied (`status` 1, or no status, and not declined,
 /// with the re-priced policy). Only
-/// [`Client::update_policy`] makes one, so what it reports as payable was agreed.
+/// [`operation::UpdatePolicy::send`] makes one, so what it reports as payable was agreed.
 #[derive(Debug)]
 pub struct Accepted {
     adjustment: types::Adjustment,
-    response: ResponseValue<types::UpdatePolicyResponse>,
+    response: Response<types::UpdatePolicyResponse>,
 }
 
 impl Accepted {
@@ -201,8 +199,8 @@ impl Accepted {
     /// with the re-priced policy is accepted; anything else was applied (a 2xx on an
     /// at-most-once call) but cannot be read.
     fn from_envelope(
-        response: ResponseValue<types::UpdatePolicyResponse>,
-        raw: crate::error::Response,
+        response: Response<types::UpdatePolicyResponse>,
+        raw: RawResponse,
     ) -> Result<Accepted, Error> {
         let adjustment = match &response.response {
             Some(types::AdjustmentOrMessage::Adjustment(adjustment)) => Some(adjustment.clone()),
@@ -261,7 +259,7 @@ impl Accepted {
     }
 
     /// The whole answer, with its status and headers.
-    pub fn response(&self) -> &ResponseValue<types::UpdatePolicyResponse> {
+    pub fn response(&self) -> &Response<types::UpdatePolicyResponse> {
         &self.response
     }
 }

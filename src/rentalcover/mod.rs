@@ -6,34 +6,37 @@
 //! validation, safe retries and the [`Quote`] flow.
 //!
 //! ```no_run
-//! use partner_bindings::rentalcover::{self, types, Environment, Money, PolicyChange};
-//! use partner_bindings::Decimal;
+//! use partner_bindings::rentalcover::{self, Environment, Money};
+//! use partner_bindings::{Decimal, Error};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = rentalcover::Client::builder()
 //!     .environment(Environment::Staging)
 //!     .credential("my-staging-key") // or set RENTALCOVER_API_KEY
 //!     .build()?;
-//! let change = types::UpdateInsuranceRequest::builder()
-//!     .from_date("2026-12-01 10:00:00".parse::<types::DateTimeText>()?)
-//!     .to_date("2026-12-06 10:00:00".parse::<types::DateTimeText>()?)
-//!     .first_name(Some("Jane".to_string()))
-//!     .last_name(Some("Citizen".to_string()))
-//!     .email("jane@example.com".to_string())
-//!     .country("AU".parse::<types::CountryCode>()?);
 //! // The policy cost AUD 60.00 before the change.
 //! let quote = client
-//!     .update_insurance("AB12-345C-INS", PolicyChange::new(Decimal::new(6000, 2), change))
-//!     .quote()
+//!     .update_insurance("AB12-345C-INS")
+//!     .from_date("2026-12-01 10:00:00")
+//!     .to_date("2026-12-06 10:00:00")
+//!     .first_name("Jane")
+//!     .last_name("Citizen")
+//!     .email("jane@example.com")
+//!     .country("AU")
+//!     .quote(Decimal::new(6000, 2))
 //!     .await?;
 //! println!("{}", quote.adjustment()); // e.g. "a charge of AUD 12.50"
 //! // The same change with QuoteOnly=0, sent once; refused before sending above AUD 20.
-//! let applied = client
+//! match client
 //!     .confirm(quote)
 //!     .max_charge(Money::new(Decimal::new(2000, 2), "AUD"))
 //!     .send()
-//!     .await?;
-//! println!("now {}: {}", applied.new_total(), applied.adjustment());
+//!     .await
+//! {
+//!     Ok(applied) => println!("now {}: {}", applied.new_total(), applied.adjustment()),
+//!     Err(e) if e.may_have_been_applied() => eprintln!("check the booking: {e}"),
+//!     Err(e) => eprintln!("not applied: {e}"),
+//! }
 //! # Ok(()) }
 //! ```
 
@@ -47,35 +50,32 @@
     rustdoc::invalid_html_tags
 )]
 mod generated;
-pub use generated::{types, ResponseValue};
+pub use generated::{operation, types, Environment};
 
 use std::fmt;
 
 use crate::Decimal;
 
 use crate::{
-    error::{from_builder, Problem},
-    transport::{self, Auth, Provider, Safety},
+    error::Problem,
+    response::{RawResponse, Response},
+    transport::{self, Auth, ProviderApi, Safety},
     validate::{self, Checks},
     Error,
 };
 
-/// Staging server (test bookings; its own key).
-pub const STAGING_URL: &str = "https://api-staging.rentalcover.com";
-/// Production server (real charges; its own key).
-pub const PRODUCTION_URL: &str = "https://api.rentalcover.com";
-
-/// Marker for RentalCover in [`transport::ClientBuilder`].
+/// The transport settings of RentalCover in [`transport::ClientBuilder`].
 #[derive(Debug)]
 pub enum Api {}
 
-impl Provider for Api {
+impl ProviderApi for Api {
     const NAME: &'static str = "rentalcover";
     const AUTH: Auth = Auth::Header("x_api_key");
     const MEDIA_TYPE: &'static str = "application/json";
     const CREDENTIAL_ENV: &'static str = "RENTALCOVER_API_KEY";
-    // Staging by default: a forgotten setting must not charge real cards.
-    const DEFAULT_URL: Option<&'static str> = Some(STAGING_URL);
+    // Staging (the spec's first server) by default: a forgotten setting must not charge
+    // real cards.
+    const DEFAULT_URL: Option<&'static str> = generated::DEFAULT_URL;
 
     /// The retry table for RentalCover.
     fn safety(operation: &str, body: Option<&[u8]>) -> Safety {
@@ -157,37 +157,13 @@ fn problems(body: &[u8]) -> Vec<Problem> {
 
 transport::provider_client!();
 
-/// Which RentalCover server to call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Environment {
-    /// [`STAGING_URL`] (the default).
-    Staging,
-    /// [`PRODUCTION_URL`].
-    Production,
-    /// Any other server, e.g. the sandbox.
-    Custom(String),
-}
-
-impl transport::ClientBuilder<Api> {
-    /// Chooses the server (default [`Environment::Staging`]).
-    pub fn environment(self, environment: Environment) -> Self {
-        self.base_url(match environment {
-            Environment::Staging => STAGING_URL.to_string(),
-            Environment::Production => PRODUCTION_URL.to_string(),
-            Environment::Custom(url) => url,
-        })
-    }
-}
-
-impl Client {
-    /// Changes a booking's customer details; `NewEmail` moves the booking to a new address.
+impl operation::UpdateCustomer {
+    /// Sends the change of the booking's customer details; `NewEmail` moves the booking to
+    /// a new address (then it is sent at most once).
     ///
     /// Validated first: `Email`, `NewEmail` and `OtherEmail` must be addresses.
-    pub async fn update_customer(
-        &self,
-        change: types::builder::UpdateCustomerRequest,
-    ) -> Result<ResponseValue<types::UpdateCustomerResponse>, Error> {
-        let body: types::UpdateCustomerRequest = change.try_into().map_err(from_builder)?;
+    pub async fn send(mut self) -> Result<Response<types::UpdateCustomerResponse>, Error> {
+        let body = self.members()?;
         let mut checks = Checks::default();
         checks.check(
             validate::is_email(&body.email),
@@ -203,25 +179,43 @@ impl Client {
             }
         }
         checks.finish()?;
-        self.run(|raw| async move { raw.update_customer().body(body).send().await })
+        self.client
+            .run(|raw| async move { raw.update_customer().body(body).send().await })
             .await
             .map(|(value, _)| value)
     }
+}
 
-    /// Starts a policy change on booking `reference`. Nothing is sent until
-    /// [`InsuranceUpdate::quote`]; the change is applied only by [`Client::confirm`].
-    pub fn update_insurance(
-        &self,
-        reference: impl Into<String>,
-        change: PolicyChange,
-    ) -> InsuranceUpdate {
-        InsuranceUpdate {
-            client: self.clone(),
-            reference: reference.into(),
-            change,
-        }
+impl operation::UpdateInsurance {
+    /// Prices the change (`QuoteOnly=1`): nothing is saved, and it is retried like any
+    /// safe call. `previous_total` is the policy's `TotalAmount` before the change
+    /// (RentalCover returns only the new total; the difference is the charge or refund).
+    /// Apply the quote with [`Client::confirm`].
+    pub async fn quote(mut self, previous_total: impl Into<Decimal>) -> Result<Quote, Error> {
+        let reference = self.reference.take().map(String::from).unwrap_or_default();
+        let mut this = self.quote_only(quoting(1));
+        let request = this.members()?;
+        let mut checks = Checks::default();
+        check_reference(&mut checks, &reference);
+        checks.finish()?;
+        validate_change(&request)?;
+        let (response, raw) = this
+            .client
+            .send_update(&reference, request.clone()).await?;
+        // Only a price was asked for: an answer without one is unusable, and repeatable.
+        let new_total = total_of(&response, raw, false)?;
+        Ok(Quote {
+            id: quote_id(),
+            reference,
+            request,
+            previous_total: previous_total.into(),
+            new_total,
+            policy: response.into_inner(),
+        })
     }
+}
 
+impl Client {
     /// Applies a quoted change: see [`Confirmation`]. The quote may come from another
     /// client, or from storage (it is serde-serializable and holds no secret).
     pub fn confirm(&self, quote: Quote) -> Confirmation {
@@ -236,13 +230,7 @@ impl Client {
         &self,
         reference: &str,
         body: types::UpdateInsuranceRequest,
-    ) -> Result<
-        (
-            ResponseValue<types::UpdateInsuranceResponse>,
-            crate::error::Response,
-        ),
-        Error,
-    > {
+    ) -> Result<(Response<types::UpdateInsuranceResponse>, RawResponse), Error> {
         let reference = reference.to_owned();
         self.run(|raw| async move {
             raw.update_insurance()
@@ -252,64 +240,6 @@ impl Client {
                 .await
         })
         .await
-    }
-}
-
-/// A policy change: the booking as it should be after the change, and what the policy
-/// cost before it (RentalCover returns only the new total; the difference is the charge
-/// or refund).
-#[derive(Debug, Clone)]
-pub struct PolicyChange {
-    previous_total: Decimal,
-    request: types::builder::UpdateInsuranceRequest,
-}
-
-impl PolicyChange {
-    /// `previous_total` is the policy's `TotalAmount` before the change. Leave
-    /// `QuoteOnly` unset in `request`: the flow sets it (1 to quote, 0 to confirm).
-    pub fn new(previous_total: Decimal, request: types::builder::UpdateInsuranceRequest) -> Self {
-        PolicyChange {
-            previous_total,
-            request,
-        }
-    }
-}
-
-/// A policy change that has not been sent yet.
-#[derive(Debug)]
-pub struct InsuranceUpdate {
-    client: Client,
-    reference: String,
-    change: PolicyChange,
-}
-
-impl InsuranceUpdate {
-    /// Prices the change (`QuoteOnly=1`): nothing is saved. Retried like any safe call.
-    pub async fn quote(self) -> Result<Quote, Error> {
-        let mut checks = Checks::default();
-        check_reference(&mut checks, &self.reference);
-        checks.finish()?;
-        let request: types::UpdateInsuranceRequest = self
-            .change
-            .request
-            .quote_only(quoting(1))
-            .try_into()
-            .map_err(from_builder)?;
-        validate_change(&request)?;
-        let (response, raw) = self
-            .client
-            .send_update(&self.reference, request.clone())
-            .await?;
-        // Only a price was asked for: an answer without one is unusable, and repeatable.
-        let new_total = total_of(&response, raw, false)?;
-        Ok(Quote {
-            id: quote_id(),
-            reference: self.reference,
-            request,
-            previous_total: self.change.previous_total,
-            new_total,
-            policy: response.into_inner(),
-        })
     }
 }
 
@@ -419,8 +349,8 @@ impl fmt::Display for Money {
 /// both, the charge cannot be told: `Undecodable` for a quote, `AppliedUnreadable` for a
 /// confirm (the server accepted it, so the card was charged or refunded).
 fn total_of(
-    response: &ResponseValue<types::UpdateInsuranceResponse>,
-    raw: crate::error::Response,
+    response: &Response<types::UpdateInsuranceResponse>,
+    raw: RawResponse,
     applied: bool,
 ) -> Result<Money, Error> {
     let amount = response.total_amount.as_ref().and_then(|n| n.as_decimal());
@@ -480,7 +410,8 @@ impl fmt::Display for Adjustment {
 }
 
 /// A priced change. Show [`Quote::adjustment`] to the customer; [`Client::confirm`]
-/// applies exactly this change. A quote is made only by [`InsuranceUpdate::quote`] (or
+/// applies exactly this change. A quote is made only by
+/// [`operation::UpdateInsurance::quote`] (or
 /// read back from storage: it is serde-serializable, holds no credential, and can be
 /// confirmed later by a fresh client).
 ///
@@ -612,7 +543,7 @@ pub struct Applied {
     previous_total: Decimal,
     quoted_total: Money,
     new_total: Money,
-    policy: ResponseValue<types::UpdateInsuranceResponse>,
+    policy: Response<types::UpdateInsuranceResponse>,
 }
 
 impl Applied {
@@ -648,7 +579,7 @@ impl Applied {
     }
 
     /// Status and headers of the confirming response.
-    pub fn response(&self) -> &ResponseValue<types::UpdateInsuranceResponse> {
+    pub fn response(&self) -> &Response<types::UpdateInsuranceResponse> {
         &self.policy
     }
 }

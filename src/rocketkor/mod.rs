@@ -13,28 +13,30 @@
     rustdoc::invalid_html_tags
 )]
 mod generated;
-pub use generated::{types, ResponseValue};
+pub use generated::{operation, types, Environment};
 
 pub use crate::wire::Patch;
 
 use crate::{
-    error::{from_builder, Problem},
-    transport::{self, Auth, Provider, Safety},
+    error::Problem,
+    response::Response,
+    transport::{self, Auth, ProviderApi, Safety},
     validate::{self, Checks},
     Error,
 };
 
-/// Marker for RocketKOR in [`transport::ClientBuilder`].
+/// The transport settings of RocketKOR in [`transport::ClientBuilder`].
 #[derive(Debug)]
 pub enum Api {}
 
-impl Provider for Api {
+impl ProviderApi for Api {
     const NAME: &'static str = "rocketkor";
     const AUTH: Auth = Auth::Bearer;
     const MEDIA_TYPE: &'static str = "application/json";
     const CREDENTIAL_ENV: &'static str = "ROCKETKOR_ACCESS_TOKEN";
-    // Each program has its own host: there is no safe default.
-    const DEFAULT_URL: Option<&'static str> = None;
+    // Each program has its own host: there is no safe default (the spec's servers are
+    // templated, so none is generated).
+    const DEFAULT_URL: Option<&'static str> = generated::DEFAULT_URL;
 
     /// The retry table for RocketKOR.
     fn safety(operation: &str, _body: Option<&[u8]>) -> Safety {
@@ -45,11 +47,6 @@ impl Provider for Api {
             _ => Safety::AtMostOnce("the operation is not in the retry table"),
         }
     }
-}
-
-/// The URL of a RocketKOR environment host, e.g. `base_url("api.sandbox.rocketkor.com")`.
-pub fn base_url(host: &str) -> String {
-    format!("https://{host}")
 }
 
 /// RocketKOR's error body: `{"message": ..., "errors": [{"field": ..., "message": ...}]}`.
@@ -83,28 +80,31 @@ fn problems(body: &[u8]) -> Vec<Problem> {
 
 transport::provider_client!();
 
-/// A phone number for `primaryPhoneNumber.number` from what people type, normalised to
-/// E.164 (`+1 (415) 555-0100` becomes `+14155550100`; a leading `00` becomes `+`).
-///
-/// ```
-/// use partner_bindings::rocketkor::phone_number;
-/// assert_eq!(phone_number("+1 (415) 555-0100").unwrap().to_string(), "+14155550100");
-/// assert!(phone_number("call me").is_err());
-/// ```
-pub fn phone_number(text: &str) -> Result<types::PhoneNumberInputNumber, Error> {
-    validate::e164(text)
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| {
-            Error::invalid(
-                "primaryPhoneNumber.number",
-                "must be 4 to 15 digits with an optional leading + and country code",
-            )
-        })
+impl types::PhoneNumberInputNumber {
+    /// A phone number for `primaryPhoneNumber.number` from what people type, normalised to
+    /// E.164 (`+1 (415) 555-0100` becomes `+14155550100`; a leading `00` becomes `+`).
+    ///
+    /// ```
+    /// use partner_bindings::rocketkor::types::PhoneNumberInputNumber;
+    /// let number = PhoneNumberInputNumber::normalized("+1 (415) 555-0100").unwrap();
+    /// assert_eq!(number.to_string(), "+14155550100");
+    /// assert!(PhoneNumberInputNumber::normalized("call me").is_err());
+    /// ```
+    pub fn normalized(text: &str) -> Result<Self, Error> {
+        validate::e164(text)
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "primaryPhoneNumber.number",
+                    "must be 4 to 15 digits with an optional leading + and country code",
+                )
+            })
+    }
 }
 
-impl Client {
-    /// Updates the profile of customer `customer_id`. Members not set are kept; the
-    /// clearable ones ([`Patch`]) send `null` when cleared.
+impl operation::UpdateIndividualCustomer {
+    /// Sends the profile change. Members not set are kept; the clearable ones send `null`
+    /// when cleared (`clear_<member>()`).
     ///
     /// Validated first: a SHIPPING address needs `name`; `stateCode` is required for USA
     /// and CAN; at most one primary address per type; `metadata` has at most 5 pairs;
@@ -112,40 +112,41 @@ impl Client {
     /// addresses.
     ///
     /// ```no_run
-    /// use partner_bindings::rocketkor::{self, types, Patch};
+    /// use partner_bindings::{rocketkor, Error};
     /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = rocketkor::Client::builder()
-    ///     .base_url(rocketkor::base_url("api.sandbox.rocketkor.com"))
+    ///     .environment(rocketkor::Environment::Host("api.sandbox.rocketkor.com".into()))
     ///     .build()?; // token from ROCKETKOR_ACCESS_TOKEN
-    /// let change = types::UpdateIndividualCustomerRequest::builder()
-    ///     .pronoun("She/Her".to_string())
-    ///     .middle_name(Patch::Clear)
-    ///     .primary_phone_number(Some(types::PhoneNumberInput {
-    ///         number: Some(rocketkor::phone_number("+1 415 555 0100")?),
-    ///         ..Default::default()
-    ///     }));
-    /// let id = "0d0b3f04-6a4c-4f8e-9a51-3f1c2b7e8d90".parse()?;
-    /// let customer = client.update_individual_customer(id, change).await?;
-    /// println!("{:?}", customer.first_name);
+    /// let result = client
+    ///     .update_individual_customer("0d0b3f04-6a4c-4f8e-9a51-3f1c2b7e8d90")
+    ///     .pronoun("She/Her")
+    ///     .clear_middle_name() // sent as null
+    ///     .send()
+    ///     .await;
+    /// match result {
+    ///     Ok(customer) => println!("{:?}", customer.first_name),
+    ///     Err(Error::Validation(violations)) => eprintln!("not sent: {violations:?}"),
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
     /// # Ok(()) }
     /// ```
-    pub async fn update_individual_customer(
-        &self,
-        customer_id: uuid::Uuid,
-        change: types::builder::UpdateIndividualCustomerRequest,
-    ) -> Result<ResponseValue<types::IndividualCustomer>, Error> {
-        let body: types::UpdateIndividualCustomerRequest =
-            change.try_into().map_err(from_builder)?;
+    pub async fn send(mut self) -> Result<Response<types::IndividualCustomer>, Error> {
+        let body = self.members()?;
+        let customer_id = self
+            .customer_id
+            .take()
+            .ok_or_else(|| Error::invalid("customerId", "is required"))?;
         validate_change(&body)?;
-        self.run(|raw| async move {
-            raw.update_individual_customer()
-                .customer_id(customer_id)
-                .body(body)
-                .send()
-                .await
-        })
-        .await
-        .map(|(value, _)| value)
+        self.client
+            .run(|raw| async move {
+                raw.update_individual_customer()
+                    .customer_id(customer_id)
+                    .body(body)
+                    .send()
+                    .await
+            })
+            .await
+            .map(|(value, _)| value)
     }
 }
 
@@ -207,5 +208,6 @@ fn validate_change(body: &types::UpdateIndividualCustomerRequest) -> Result<(), 
             "must be an email address",
         );
     }
+
     checks.finish()
 }
