@@ -515,7 +515,12 @@ impl syn::visit_mut::VisitMut for ExtraDefaults {
 /// (the envelope's `id` and `type` are fixed). RentalCover's `QuoteOnly` is set by
 /// `quote()` (1) and the confirm (0), never by the caller: its setter is crate-private.
 const FLUENT: [(&str, &str, &str, &[&str]); 5] = [
-    ("rentalcover", "update_customer", "UpdateCustomerRequest", &[]),
+    (
+        "rentalcover",
+        "update_customer",
+        "UpdateCustomerRequest",
+        &[],
+    ),
     (
         "rentalcover",
         "update_insurance",
@@ -523,7 +528,12 @@ const FLUENT: [(&str, &str, &str, &[&str]); 5] = [
         &["QuoteOnly"],
     ),
     ("insly", "update_policy", "UpdatePolicyRequest", &[]),
-    ("ecurring", "update_customer", "CustomerAttributesUpdate", &[]),
+    (
+        "ecurring",
+        "update_customer",
+        "CustomerAttributesUpdate",
+        &[],
+    ),
     (
         "rocketkor",
         "update_individual_customer",
@@ -726,9 +736,16 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
             .map(|p| p["name"].as_str().expect("a name").to_owned())
             .collect();
         let params = path_params(file, &op_type.to_string());
-        assert_eq!(params.len(), wire_params.len(), "{provider} {op}: path parameters");
+        assert_eq!(
+            params.len(),
+            wire_params.len(),
+            "{provider} {op}: path parameters"
+        );
         let (members, has_extra) = members_of(file, type_name);
-        assert!(!members.is_empty(), "{provider}: type {type_name} not generated");
+        assert!(
+            !members.is_empty(),
+            "{provider}: type {type_name} not generated"
+        );
 
         let param_idents: Vec<_> = params.iter().map(|p| &p.0).collect();
         let param_types: Vec<_> = params.iter().map(|p| &p.1).collect();
@@ -882,7 +899,9 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                     });
                 }
                 _ => {
-                    let doc_set = format!(" Sets or unsets `{wire}` (`None`: `send()` refuses it as missing).");
+                    let doc_set = format!(
+                        " Sets or unsets `{wire}` (`None`: `send()` refuses it as missing)."
+                    );
                     setters.push(quote! {
                         #[doc = #doc_set]
                         pub fn #set_ident(mut self, value: ::std::option::Option<#inner>) -> Self {
@@ -922,15 +941,17 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
         };
         let members_ty = quote! { super::types::#body_type };
         let doc = format!(
-            " `{operation_id}`: {summary}. Made by [`Client::{op}`](super::Client::{op}); set \
+            " `{operation_id}`: {summary}. Made by [`Client::{op}`](super::super::Client::{op}); set \
              members, then send it (nothing is sent before). Every value is checked before \
              anything is sent; a bad one is an [`Error::Validation`](crate::Error::Validation) \
              naming the member by its wire name."
         );
-        let client_doc = format!(" `{operation_id}`: {summary}. See [`operation::{op_type}`].");
+        let client_doc =
+            format!(" `{operation_id}`: {summary}. See [`operation::{op_type}`]({op_type}).");
         let required_wires = required.iter();
         let param_wires = wire_params.iter();
-        let path_field_decls = quote! { #(pub(crate) #param_idents: ::std::option::Option<#param_types>,)* };
+        let path_field_decls =
+            quote! { #(pub(crate) #param_idents: ::std::option::Option<#param_types>,)* };
         items.push(syn::parse_quote! {
             #[doc = #doc]
             #[derive(Debug, Clone)]
@@ -1024,7 +1045,9 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
 fn wire_names(file: &syn::File) -> syn::ItemFn {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for item in &file.items {
-        let syn::Item::Mod(module) = item else { continue };
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
         if module.ident != "types" {
             continue;
         }
@@ -1073,15 +1096,21 @@ fn environments(spec: &serde_json::Value) -> Vec<syn::Item> {
                     .unwrap_or_else(|| panic!("server {url} needs x-environment: <Name>"));
                 let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
                 variants.push(quote! { #[doc = #doc] #ident, });
-                arms.push(quote! { Environment::#ident => ::std::result::Result::Ok(#url.to_owned()), });
+                arms.push(
+                    quote! { Environment::#ident => ::std::result::Result::Ok(#url.to_owned()), },
+                );
                 if i == 0 {
                     default_url = quote! { ::std::option::Option::Some(#url) };
                 }
             }
             Some((before, rest)) => {
                 let (var, after) = rest.split_once('}').expect("a closed {variable}");
-                let ident = syn::Ident::new(&pascal_case(&snake_case(var)), proc_macro2::Span::call_site());
-                let doc_value = format!(" The value of `{{{var}}}`: letters, digits, `-` and `.` only.");
+                let ident = syn::Ident::new(
+                    &pascal_case(&snake_case(var)),
+                    proc_macro2::Span::call_site(),
+                );
+                let doc_value =
+                    format!(" The value of `{{{var}}}`: letters, digits, `-` and `.` only.");
                 variants.push(quote! { #[doc = #doc] #[doc = ""] #[doc = #doc_value] #ident(::std::string::String), });
                 arms.push(quote! {
                     Environment::#ident(value) => {

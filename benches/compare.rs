@@ -485,7 +485,7 @@ fn main() {
 
         // RentalCover quote (QuoteOnly=1 saves nothing, so every call is the same).
         let rc = rentalcover::Client::builder()
-            .base_url(base(Provider::RentalCover))
+            .environment(partner_bindings::rentalcover::Environment::Custom(base(Provider::RentalCover)))
             .credential(Provider::RentalCover.credential())
             .build()
             .unwrap();
@@ -503,8 +503,8 @@ fn main() {
             "overhead-rentalcover-quote",
             "RentalCover update quote",
             || async {
-                let change = rentalcover::PolicyChange::new(Decimal::new(60, 0), typed.clone().into());
-                rc.update_insurance("AB12-345C-INS", change).quote().await.unwrap();
+                let change = typed.clone();
+                rc.update_insurance("AB12-345C-INS").request(change).quote(Decimal::new(60, 0)).await.unwrap();
             },
             || async {
                 let mut body = request.clone();
@@ -530,7 +530,7 @@ fn main() {
 
         // eCurring PATCH.
         let ec = ecurring::Client::builder()
-            .base_url(base(Provider::ECurring))
+            .environment(partner_bindings::ecurring::Environment::Custom(base(Provider::ECurring)))
             .credential(Provider::ECurring.credential())
             .build()
             .unwrap();
@@ -544,7 +544,7 @@ fn main() {
                     .street(Some("Payment lane".to_string()))
                     .house_number(Some("1".to_string()))
                     .middle_name(ecurring::Patch::Clear);
-                ec.update_customer("1", change).await.unwrap();
+                ec.update_customer("1").request(change).send().await.unwrap();
             },
             || async {
                 let bytes = http
@@ -569,7 +569,7 @@ fn main() {
 
         // RocketKOR PUT.
         let rk = rocketkor::Client::builder()
-            .base_url(base(Provider::RocketKor))
+            .environment(partner_bindings::rocketkor::Environment::Custom(base(Provider::RocketKor)))
             .credential(Provider::RocketKor.credential())
             .build()
             .unwrap();
@@ -582,7 +582,7 @@ fn main() {
                 let change = rocketkor::types::UpdateIndividualCustomerRequest::builder()
                     .pronoun("She/Her".to_string())
                     .gender(rocketkor::Patch::Clear);
-                rk.update_individual_customer(id, change).await.unwrap();
+                rk.update_individual_customer(id).request(change).send().await.unwrap();
             },
             || async {
                 let bytes = http
@@ -607,7 +607,7 @@ fn main() {
         // Scale: 10,000 calls through one client, 256 in flight.
         let total = if smoke { 500 } else { 10_000 };
         let scale = ecurring::Client::builder()
-            .base_url(base(Provider::ECurring))
+            .environment(partner_bindings::ecurring::Environment::Custom(base(Provider::ECurring)))
             .credential(Provider::ECurring.credential())
             .retry(RetryPolicy::none())
             .build()
@@ -619,7 +619,7 @@ fn main() {
             &|| async {
                 let change = ecurring::types::CustomerAttributesUpdate::builder()
                     .city(Some("Utrecht".to_string()));
-                if scale.update_customer("1", change).await.is_err() {
+                if scale.update_customer("1").request(change).send().await.is_err() {
                     failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             },

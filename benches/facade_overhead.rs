@@ -84,7 +84,7 @@ fn main() {
         .unwrap();
         let base = serve(fixture).await;
         let client = ecurring::Client::builder()
-            .base_url(&base)
+            .environment(partner_bindings::ecurring::Environment::Custom(base.to_string()))
             .credential("bench-key")
             .retry(RetryPolicy::none())
             .build()
@@ -99,16 +99,28 @@ fn main() {
                 .house_number(Some("1".to_string()))
                 .middle_name(ecurring::Patch::Clear)
         };
-        let document = || ecurring::types::CustomerUpdateDocument {
-            data: ecurring::types::CustomerUpdateResource {
-                attributes: patch().try_into().unwrap(),
-                id: "1".parse().unwrap(),
-                type_: ecurring::types::CustomerUpdateResourceType::Customer,
-            },
+        let document = || -> ecurring::types::CustomerUpdateDocument {
+            ecurring::types::CustomerUpdateDocument::builder()
+                .data(
+                    ecurring::types::CustomerUpdateResource::builder()
+                        .attributes(patch())
+                        .id("1")
+                        .type_(ecurring::types::CustomerUpdateResourceType::Customer),
+                )
+                .try_into()
+                .unwrap()
         };
 
+        // As a user writes it: the same three members as `patch()`.
         let facade = || async {
-            client.update_customer("1", patch()).await.unwrap();
+            client
+                .update_customer("1")
+                .street("Payment lane")
+                .house_number("1")
+                .clear_middle_name()
+                .send()
+                .await
+                .unwrap();
         };
         let generated = || async {
             client

@@ -492,4 +492,3 @@ fn builder_violation(message: &str, wire_name: fn(&str) -> &str) -> Error {
 pub(crate) fn from_builder(e: impl fmt::Display, wire_name: fn(&str) -> &str) -> Error {
     builder_violation(&e.to_string(), wire_name)
 }
-

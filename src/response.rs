@@ -255,7 +255,7 @@ fn is_secret_key(key: &str) -> bool {
 ///
 /// ```
 /// let mut answer = serde_json::json!({"payment_intent": {"client_secret": "pi_1_secret_2", "amount": 10712}});
-/// partner_bindings::error::redact_secrets(&mut answer);
+/// partner_bindings::redact_secrets(&mut answer);
 /// assert_eq!(answer["payment_intent"]["client_secret"], "[redacted]");
 /// assert_eq!(answer["payment_intent"]["amount"], 10712);
 /// ```
@@ -342,7 +342,6 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         None => text,
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -9,9 +9,7 @@ mod common;
 
 use common::fixture;
 use partner_bindings::{
-    ecurring, insly,
-    rentalcover::{self, PolicyChange},
-    rocketkor,
+    ecurring, insly, rentalcover, rocketkor,
     sandbox::{Provider, Sandbox},
     Decimal, Error, RetryPolicy,
 };
@@ -244,62 +242,66 @@ async fn facade(
         (Provider::RentalCover, "updateInsurance") => {
             let typed = typed!(rentalcover::types::UpdateInsuranceRequest);
             let client = rentalcover::Client::builder()
-                .base_url(base)
+                .environment(partner_bindings::rentalcover::Environment::Custom(base))
                 .credential(key)
                 .retry(RetryPolicy::none())
                 .build()
                 .unwrap();
             client
-                .update_insurance(
-                    "AB12-345C-INS",
-                    PolicyChange::new(Decimal::ONE, typed.into()),
-                )
-                .quote()
+                .update_insurance("AB12-345C-INS")
+                .request(typed)
+                .quote(Decimal::ONE)
                 .await
                 .map(drop)
         }
         (Provider::RentalCover, _) => {
             let typed = typed!(rentalcover::types::UpdateCustomerRequest);
             let client = rentalcover::Client::builder()
-                .base_url(base)
-                .credential(key)
-                .build()
-                .unwrap();
-            client.update_customer(typed.into()).await.map(drop)
-        }
-        (Provider::Insly, _) => {
-            let typed = typed!(insly::types::UpdatePolicyRequest);
-            let client = insly::Client::builder()
-                .base_url(base)
-                .credential(key)
-                .build()
-                .unwrap();
-            client.update_policy(typed.into()).await.map(drop)
-        }
-        (Provider::ECurring, _) => {
-            let typed = typed!(ecurring::types::CustomerUpdateDocument);
-            let client = ecurring::Client::builder()
-                .base_url(base)
+                .environment(partner_bindings::rentalcover::Environment::Custom(base))
                 .credential(key)
                 .build()
                 .unwrap();
             client
-                .update_customer("1", typed.data.attributes.into())
+                .update_customer()
+                .request(typed)
+                .send()
+                .await
+                .map(drop)
+        }
+        (Provider::Insly, _) => {
+            let typed = typed!(insly::types::UpdatePolicyRequest);
+            let client = insly::Client::builder()
+                .environment(partner_bindings::insly::Environment::Custom(base))
+                .credential(key)
+                .build()
+                .unwrap();
+            client.update_policy().request(typed).send().await.map(drop)
+        }
+        (Provider::ECurring, _) => {
+            let typed = typed!(ecurring::types::CustomerUpdateDocument);
+            let client = ecurring::Client::builder()
+                .environment(partner_bindings::ecurring::Environment::Custom(base))
+                .credential(key)
+                .build()
+                .unwrap();
+            client
+                .update_customer("1")
+                .request(typed.data.attributes)
+                .send()
                 .await
                 .map(drop)
         }
         (Provider::RocketKor, _) => {
             let typed = typed!(rocketkor::types::UpdateIndividualCustomerRequest);
             let client = rocketkor::Client::builder()
-                .base_url(base)
+                .environment(partner_bindings::rocketkor::Environment::Custom(base))
                 .credential(key)
                 .build()
                 .unwrap();
             client
-                .update_individual_customer(
-                    "0e01f271-80b1-4724-b5dc-6959c7cd88dc".parse().unwrap(),
-                    typed.into(),
-                )
+                .update_individual_customer("0e01f271-80b1-4724-b5dc-6959c7cd88dc")
+                .request(typed)
+                .send()
                 .await
                 .map(drop)
         }

@@ -14,31 +14,31 @@ const OPERATIONS: [(&str, &str, &str, Auth); 5] = [
         "rentalcover",
         "updateCustomer",
         "update_customer",
-        <partner_bindings::rentalcover::Api as partner_bindings::transport::Provider>::AUTH,
+        <partner_bindings::rentalcover::Api as partner_bindings::transport::ProviderApi>::AUTH,
     ),
     (
         "rentalcover",
         "updateInsurance",
         "update_insurance",
-        <partner_bindings::rentalcover::Api as partner_bindings::transport::Provider>::AUTH,
+        <partner_bindings::rentalcover::Api as partner_bindings::transport::ProviderApi>::AUTH,
     ),
     (
         "insly",
         "updatePolicy",
         "update_policy",
-        <partner_bindings::insly::Api as partner_bindings::transport::Provider>::AUTH,
+        <partner_bindings::insly::Api as partner_bindings::transport::ProviderApi>::AUTH,
     ),
     (
         "ecurring",
         "updateCustomer",
         "update_customer",
-        <partner_bindings::ecurring::Api as partner_bindings::transport::Provider>::AUTH,
+        <partner_bindings::ecurring::Api as partner_bindings::transport::ProviderApi>::AUTH,
     ),
     (
         "rocketkor",
         "updateIndividualCustomer",
         "update_individual_customer",
-        <partner_bindings::rocketkor::Api as partner_bindings::transport::Provider>::AUTH,
+        <partner_bindings::rocketkor::Api as partner_bindings::transport::ProviderApi>::AUTH,
     ),
 ];
 

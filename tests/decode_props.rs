@@ -187,13 +187,15 @@ async fn through_the_facade_it_is_ok_or_undecodable() {
         )])
         .await;
         let client = ecurring::Client::builder()
-            .base_url(&server.base)
+            .environment(partner_bindings::ecurring::Environment::Custom(
+                (&server.base).into(),
+            ))
             .credential("k")
             .build()
             .unwrap();
         let change =
             ecurring::types::CustomerAttributesUpdate::builder().city(Some("Utrecht".to_string()));
-        match client.update_customer("1", change).await {
+        match client.update_customer("1").request(change).send().await {
             Ok(_) => ok += 1,
             Err(Error::Undecodable { response, .. }) => {
                 assert_eq!(response.status(), 200);

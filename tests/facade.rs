@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::{fast_retries, fixture, Act, Scripted};
 use partner_bindings::{
     ecurring, insly,
-    rentalcover::{self, Adjustment, PolicyChange},
+    rentalcover::{self, Adjustment},
     rocketkor,
     transport::Auth,
     Decimal, Error, RetryPolicy, Secret,
@@ -48,10 +48,10 @@ fn insurance_request(edit: impl FnOnce(&mut Value)) -> rentalcover::types::Updat
     serde_json::from_value(request).unwrap()
 }
 
-fn change() -> PolicyChange {
+fn change() -> rentalcover::types::UpdateInsuranceRequest {
     let request = insurance_request(|_| {});
     // The documented response says TotalAmount 60; before the change it was 47.50.
-    PolicyChange::new(Decimal::new(4750, 2), request.into())
+    request
 }
 
 fn customer_change() -> rentalcover::types::builder::UpdateCustomerRequest {
@@ -103,7 +103,9 @@ async fn each_provider_sends_its_auth_media_type_and_user_agent() {
 
     let server = Scripted::start(vec![ok("rentalcover", "update_customer.response.json")]).await;
     rc(&server.base)
-        .update_customer(customer_change())
+        .update_customer()
+        .request(customer_change())
+        .send()
         .await
         .unwrap();
     let seen = &server.requests()[0];
@@ -116,7 +118,9 @@ async fn each_provider_sends_its_auth_media_type_and_user_agent() {
 
     let server = Scripted::start(vec![ok("insly", "update_policy.response.json")]).await;
     insly_client(&server.base)
-        .update_policy(policy_change())
+        .update_policy()
+        .request(policy_change())
+        .send()
         .await
         .unwrap();
     let seen = &server.requests()[0];
@@ -126,7 +130,9 @@ async fn each_provider_sends_its_auth_media_type_and_user_agent() {
 
     let server = Scripted::start(vec![ok("ecurring", "update_customer.response.json")]).await;
     ec(&server.base)
-        .update_customer("1", address_patch())
+        .update_customer("1")
+        .request(address_patch())
+        .send()
         .await
         .unwrap();
     let seen = &server.requests()[0];
@@ -145,7 +151,9 @@ async fn each_provider_sends_its_auth_media_type_and_user_agent() {
     )])
     .await;
     rk(&server.base)
-        .update_individual_customer(CUSTOMER.parse().unwrap(), profile_change())
+        .update_individual_customer(CUSTOMER)
+        .request(profile_change())
+        .send()
         .await
         .unwrap();
     let seen = &server.requests()[0];
@@ -163,13 +171,20 @@ async fn each_provider_sends_its_auth_media_type_and_user_agent() {
 async fn insly_token_header_is_configurable_and_caller_clients_still_get_auth() {
     let server = Scripted::start(vec![ok("insly", "update_policy.response.json")]).await;
     let client = insly::Client::builder()
-        .base_url(&server.base)
+        .environment(partner_bindings::insly::Environment::Custom(
+            (&server.base).into(),
+        ))
         .credential(INSLY_TOKEN)
         .auth(Auth::Header("x-api-token"))
         .http_client(reqwest::Client::builder())
         .build()
         .unwrap();
-    client.update_policy(policy_change()).await.unwrap();
+    client
+        .update_policy()
+        .request(policy_change())
+        .send()
+        .await
+        .unwrap();
     let seen = &server.requests()[0];
     assert_eq!(seen.header("x-api-token"), Some(INSLY_TOKEN));
     assert_eq!(seen.header("authorization"), None);
@@ -179,13 +194,32 @@ async fn insly_token_header_is_configurable_and_caller_clients_still_get_auth() 
 fn builder_reads_the_environment_and_names_what_is_missing() {
     // The only test that touches INSLY_API_TOKEN.
     std::env::remove_var("INSLY_API_TOKEN");
-    let err = insly::Client::builder().tenant("acme").build().unwrap_err();
+    let acme = || insly::Environment::Tenant("acme".into());
+    let err = insly::Client::builder()
+        .environment(acme())
+        .build()
+        .unwrap_err();
     assert!(err.to_string().contains("INSLY_API_TOKEN"), "{err}");
     std::env::set_var("INSLY_API_TOKEN", INSLY_TOKEN);
-    let client = insly::Client::builder().tenant("acme").build().unwrap();
+    let client = insly::Client::builder()
+        .environment(acme())
+        .build()
+        .unwrap();
     std::env::remove_var("INSLY_API_TOKEN");
     assert_eq!(client.base_url(), "https://acme.insly.com");
     assert!(!format!("{client:?}").contains(INSLY_TOKEN));
+    // A tenant is a host label, not a way to put another host (and the token) in the URL.
+    for bad in ["", "evil.example/x", "a@evil.example", "acme:1"] {
+        let err = insly::Client::builder()
+            .credential("t")
+            .environment(insly::Environment::Tenant(bad.into()))
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(err, partner_bindings::BuildError::InvalidBaseUrl(_)),
+            "{bad:?}: {err}"
+        );
+    }
 
     // No default host where a wrong guess would be dangerous or meaningless.
     assert!(matches!(
@@ -195,7 +229,9 @@ fn builder_reads_the_environment_and_names_what_is_missing() {
     assert!(matches!(
         rocketkor::Client::builder()
             .credential("t")
-            .base_url("ftp://x")
+            .environment(partner_bindings::rocketkor::Environment::Custom(
+                ("ftp://x").into()
+            ))
             .build(),
         Err(partner_bindings::BuildError::InvalidBaseUrl(_))
     ));
@@ -204,15 +240,15 @@ fn builder_reads_the_environment_and_names_what_is_missing() {
         .credential("k")
         .build()
         .unwrap();
-    assert_eq!(client.base_url(), rentalcover::STAGING_URL);
+    assert_eq!(client.base_url(), "https://api-staging.rentalcover.com");
     let client = rentalcover::Client::builder()
         .credential("k")
         .environment(rentalcover::Environment::Production)
         .build()
         .unwrap();
-    assert_eq!(client.base_url(), rentalcover::PRODUCTION_URL);
+    assert_eq!(client.base_url(), "https://api.rentalcover.com");
     let client = ecurring::Client::builder().credential("k").build().unwrap();
-    assert_eq!(client.base_url(), ecurring::DEFAULT_URL);
+    assert_eq!(client.base_url(), "https://api.ecurring.com");
 }
 
 // ---------------------------------------------------------------- error kinds
@@ -221,7 +257,9 @@ fn builder_reads_the_environment_and_names_what_is_missing() {
 async fn each_error_kind_comes_from_a_real_response() {
     let no_retry = |base: &str| {
         rentalcover::Client::builder()
-            .base_url(base)
+            .environment(partner_bindings::rentalcover::Environment::Custom(
+                (base).into(),
+            ))
             .credential(RC_KEY)
             .retry(RetryPolicy::none())
             .build()
@@ -294,7 +332,9 @@ async fn each_error_kind_comes_from_a_real_response() {
     for (act, expected) in cases {
         let server = Scripted::start(vec![act.clone()]).await;
         let err = no_retry(&server.base)
-            .update_customer(customer_change())
+            .update_customer()
+            .request(customer_change())
+            .send()
             .await
             .unwrap_err();
         assert!(expected(&err), "{act:?} gave {err:?}");
@@ -311,7 +351,9 @@ async fn each_error_kind_comes_from_a_real_response() {
     let base = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let err = rc(&base)
-        .update_customer(customer_change())
+        .update_customer()
+        .request(customer_change())
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -330,7 +372,9 @@ async fn provider_error_shapes_name_their_fields() {
     )])
     .await;
     let err = ec(&server.base)
-        .update_customer("1", address_patch())
+        .update_customer("1")
+        .request(address_patch())
+        .send()
         .await
         .unwrap_err();
     let Error::Rejected { problems, response } = &err else {
@@ -350,7 +394,9 @@ async fn provider_error_shapes_name_their_fields() {
     )])
     .await;
     let err = rk(&server.base)
-        .update_individual_customer(CUSTOMER.parse().unwrap(), profile_change())
+        .update_individual_customer(CUSTOMER)
+        .request(profile_change())
+        .send()
         .await
         .unwrap_err();
     let Error::Rejected { problems, .. } = &err else {
@@ -364,7 +410,9 @@ async fn provider_error_shapes_name_their_fields() {
     )])
     .await;
     let err = insly_client(&server.base)
-        .update_policy(policy_change())
+        .update_policy()
+        .request(policy_change())
+        .send()
         .await
         .unwrap_err();
     let Error::Rejected { problems, .. } = &err else {
@@ -382,7 +430,9 @@ async fn provider_error_shapes_name_their_fields() {
     )])
     .await;
     let err = insly_client(&server.base)
-        .update_policy(policy_change())
+        .update_policy()
+        .request(policy_change())
+        .send()
         .await
         .unwrap_err();
     assert_eq!(
@@ -403,7 +453,9 @@ async fn repeatable_operations_retry_transient_failures() {
     ])
     .await;
     ec(&server.base)
-        .update_customer("1", address_patch())
+        .update_customer("1")
+        .request(address_patch())
+        .send()
         .await
         .unwrap();
     assert_eq!(server.count(), 3);
@@ -415,7 +467,9 @@ async fn repeatable_operations_retry_transient_failures() {
     ])
     .await;
     rk(&server.base)
-        .update_individual_customer(CUSTOMER.parse().unwrap(), profile_change())
+        .update_individual_customer(CUSTOMER)
+        .request(profile_change())
+        .send()
         .await
         .unwrap();
     assert_eq!(server.count(), 2);
@@ -423,7 +477,9 @@ async fn repeatable_operations_retry_transient_failures() {
     // At most 3 attempts in all, then the last error.
     let server = Scripted::start(vec![Act::Reply(502, vec![], "bad gateway".into())]).await;
     let err = ec(&server.base)
-        .update_customer("1", address_patch())
+        .update_customer("1")
+        .request(address_patch())
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -435,7 +491,9 @@ async fn repeatable_operations_retry_transient_failures() {
     // A definite refusal is not retried.
     let server = Scripted::start(vec![Act::json(422, &json!({"errors": []}))]).await;
     ec(&server.base)
-        .update_customer("1", address_patch())
+        .update_customer("1")
+        .request(address_patch())
+        .send()
         .await
         .unwrap_err();
     assert_eq!(server.count(), 1);
@@ -448,8 +506,9 @@ async fn repeatable_operations_retry_transient_failures() {
     .await;
     let client = rc(&server.base);
     let quote = client
-        .update_insurance("AB12-345C-INS", change())
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(change())
+        .quote(Decimal::new(4750, 2))
         .await
         .unwrap();
     assert_eq!(server.count(), 2);
@@ -479,15 +538,18 @@ async fn quote_only_0_is_sent_exactly_once_whatever_happens() {
         ])
         .await;
         let client = rentalcover::Client::builder()
-            .base_url(&server.base)
+            .environment(partner_bindings::rentalcover::Environment::Custom(
+                (&server.base).into(),
+            ))
             .credential(RC_KEY)
             .retry(fast_retries())
             .timeout(Duration::from_millis(300))
             .build()
             .unwrap();
         let quote = client
-            .update_insurance("AB12-345C-INS", change())
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(change())
+            .quote(Decimal::new(4750, 2))
             .await
             .unwrap();
         let err = client.confirm(quote).send().await.unwrap_err();
@@ -522,8 +584,9 @@ async fn quote_only_0_is_sent_exactly_once_whatever_happens() {
     .await;
     let client = rc(&server.base);
     let quote = client
-        .update_insurance("AB12-345C-INS", change())
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(change())
+        .quote(Decimal::new(4750, 2))
         .await
         .unwrap();
     let err = client.confirm(quote).send().await.unwrap_err();
@@ -539,7 +602,9 @@ async fn insly_update_and_new_email_changes_are_at_most_once() {
     )])
     .await;
     let err = insly_client(&server.base)
-        .update_policy(policy_change())
+        .update_policy()
+        .request(policy_change())
+        .send()
         .await
         .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
@@ -548,7 +613,9 @@ async fn insly_update_and_new_email_changes_are_at_most_once() {
 
     let server = Scripted::start(vec![Act::Drop]).await;
     let err = insly_client(&server.base)
-        .update_policy(policy_change())
+        .update_policy()
+        .request(policy_change())
+        .send()
         .await
         .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
@@ -560,7 +627,9 @@ async fn insly_update_and_new_email_changes_are_at_most_once() {
     let base = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let err = insly_client(&base)
-        .update_policy(policy_change())
+        .update_policy()
+        .request(policy_change())
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -572,7 +641,9 @@ async fn insly_update_and_new_email_changes_are_at_most_once() {
     let server = Scripted::start(vec![Act::Reply(503, vec![], "busy".into())]).await;
     let with_new_email = customer_change().new_email(Some("john.doe@example.net".to_string()));
     let err = rc(&server.base)
-        .update_customer(with_new_email)
+        .update_customer()
+        .request(with_new_email)
+        .send()
         .await
         .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
@@ -580,7 +651,9 @@ async fn insly_update_and_new_email_changes_are_at_most_once() {
     // Without NewEmail it is repeatable.
     let server = Scripted::start(vec![Act::Reply(503, vec![], "busy".into())]).await;
     rc(&server.base)
-        .update_customer(customer_change())
+        .update_customer()
+        .request(customer_change())
+        .send()
         .await
         .unwrap_err();
     assert_eq!(server.count(), 3);
@@ -620,7 +693,9 @@ async fn retry_after_is_honoured() {
     .await;
     let started = Instant::now();
     ec(&server.base)
-        .update_customer("1", address_patch())
+        .update_customer("1")
+        .request(address_patch())
+        .send()
         .await
         .unwrap();
     // The backoff alone is at most 5 ms here: only Retry-After explains a 1 s wait.
@@ -639,7 +714,9 @@ async fn retry_after_is_honoured() {
     )])
     .await;
     let err = ec(&server.base)
-        .update_customer("1", address_patch())
+        .update_customer("1")
+        .request(address_patch())
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -653,17 +730,18 @@ async fn retry_after_is_honoured() {
 async fn timeouts_end_an_attempt() {
     let server = Scripted::start(vec![Act::Delay(Duration::from_secs(5), "{}".into())]).await;
     let client = ecurring::Client::builder()
-        .base_url(&server.base)
+        .environment(partner_bindings::ecurring::Environment::Custom(
+            (&server.base).into(),
+        ))
         .credential(EC_KEY)
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            ..fast_retries()
-        })
+        .retry(fast_retries().with_max_attempts(2))
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
     let err = client
-        .update_customer("1", address_patch())
+        .update_customer("1")
+        .request(address_patch())
+        .send()
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Timeout(_)), "{err:?}");
@@ -675,12 +753,19 @@ async fn timeouts_end_an_attempt() {
 
     let server = Scripted::start(vec![Act::Delay(Duration::from_secs(5), "{}".into())]).await;
     let client = insly::Client::builder()
-        .base_url(&server.base)
+        .environment(partner_bindings::insly::Environment::Custom(
+            (&server.base).into(),
+        ))
         .credential(INSLY_TOKEN)
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = client.update_policy(policy_change()).await.unwrap_err();
+    let err = client
+        .update_policy()
+        .request(policy_change())
+        .send()
+        .await
+        .unwrap_err();
     let Error::OutcomeUnknown { cause, .. } = &err else {
         panic!("{err:?}")
     };
@@ -695,8 +780,9 @@ async fn quote_then_confirm_sends_the_same_change_with_quote_only_0() {
     let server = Scripted::start(vec![ok("rentalcover", "update_insurance.response.json")]).await;
     let client = rc(&server.base);
     let quote = client
-        .update_insurance("AB12-345C-INS", change())
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(change())
+        .quote(Decimal::new(4750, 2))
         .await
         .unwrap();
     let aud = |cents| rentalcover::Money {
@@ -728,20 +814,16 @@ async fn quote_then_confirm_sends_the_same_change_with_quote_only_0() {
     let server = Scripted::start(vec![ok("rentalcover", "update_insurance.response.json")]).await;
     let request = insurance_request(|_| {});
     let quote = rc(&server.base)
-        .update_insurance(
-            "AB12-345C-INS",
-            PolicyChange::new(Decimal::new(7233, 2), request.clone().into()),
-        )
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(request.clone())
+        .quote(Decimal::new(7233, 2))
         .await
         .unwrap();
     assert_eq!(quote.adjustment().to_string(), "a refund of AUD 12.33");
     let quote = rc(&server.base)
-        .update_insurance(
-            "AB12-345C-INS",
-            PolicyChange::new(Decimal::new(60, 0), request.into()),
-        )
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(request)
+        .quote(Decimal::new(60, 0))
         .await
         .unwrap();
     assert_eq!(quote.adjustment(), Adjustment::NoCharge);
@@ -767,8 +849,9 @@ async fn a_change_built_member_by_member_needs_no_extra_map() {
         .email("jack@example.com".to_string())
         .country("AU".parse::<rentalcover::types::CountryCode>().unwrap());
     rc(&server.base)
-        .update_insurance("AB12-345C-INS", PolicyChange::new(Decimal::ONE, change))
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(change)
+        .quote(Decimal::ONE)
         .await
         .unwrap();
     assert_eq!(
@@ -783,8 +866,9 @@ async fn a_quote_without_a_total_is_undecodable_not_a_guess() {
     response["TotalAmount"] = json!("n/a");
     let server = Scripted::start(vec![Act::json(200, &response)]).await;
     let err = rc(&server.base)
-        .update_insurance("AB12-345C-INS", change())
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(change())
+        .quote(Decimal::new(4750, 2))
         .await
         .unwrap_err();
     let Error::Undecodable { response, reason } = &err else {
@@ -800,19 +884,26 @@ fn calls_are_send_and_static_so_they_can_be_spawned() {
     fn shareable<T: Send + Sync + Clone + 'static>(_: &T) {}
     let client = rc("http://127.0.0.1:9");
     shareable(&client);
-    spawnable(client.update_insurance("AB12-345C-INS", change()).quote());
+    spawnable(
+        client
+            .update_insurance("AB12-345C-INS")
+            .request(change())
+            .quote(Decimal::new(4750, 2)),
+    );
     let c = client.clone();
-    spawnable(async move { c.update_customer(customer_change()).await });
+    spawnable(async move { c.update_customer().request(customer_change()).send().await });
     let e = ec("http://127.0.0.1:9");
     shareable(&e);
-    spawnable(async move { e.update_customer("1", address_patch()).await });
+    spawnable(async move { e.update_customer("1").request(address_patch()).send().await });
     let r = rk("http://127.0.0.1:9");
     spawnable(async move {
-        r.update_individual_customer(CUSTOMER.parse().unwrap(), profile_change())
+        r.update_individual_customer(CUSTOMER)
+            .request(profile_change())
+            .send()
             .await
     });
     let i = insly_client("http://127.0.0.1:9");
-    spawnable(async move { i.update_policy(policy_change()).await });
+    spawnable(async move { i.update_policy().request(policy_change()).send().await });
 }
 
 // ---------------------------------------------------------------- tri-state bodies
@@ -823,7 +914,12 @@ async fn tri_state_members_keep_clear_or_set() {
     let patch = address_patch()
         .middle_name(ecurring::Patch::Clear)
         .telephone("+31201234567".to_string());
-    ec(&server.base).update_customer("1", patch).await.unwrap();
+    ec(&server.base)
+        .update_customer("1")
+        .request(patch)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         String::from_utf8(server.requests()[0].body.clone()).unwrap(),
         r#"{"data":{"attributes":{"house_number":"1","middle_name":null,"street":"Payment lane","telephone":"+31201234567"},"id":"1","type":"customer"}}"#
@@ -839,7 +935,9 @@ async fn tri_state_members_keep_clear_or_set() {
         .pronoun("She/Her".to_string())
         .citizenship_country_code(rocketkor::Patch::Keep);
     rk(&server.base)
-        .update_individual_customer(CUSTOMER.parse().unwrap(), change)
+        .update_individual_customer(CUSTOMER)
+        .request(change)
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -870,14 +968,13 @@ where
 
 #[tokio::test]
 async fn invalid_requests_are_refused_before_any_io() {
-    let with = |edit: fn(&mut Value)| {
-        PolicyChange::new(Decimal::new(60, 0), insurance_request(edit).into())
-    };
+    let with = |edit: fn(&mut Value)| insurance_request(edit);
     rejected_locally("FromDate", |base| async move {
         let change = with(|r| r["FromDate"] = json!("2026-12-09 10:00:00"));
         rc(&base)
-            .update_insurance("AB12-345C-INS", change)
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(change)
+            .quote(Decimal::new(4750, 2))
             .await
             .map(|_| ())
     })
@@ -885,8 +982,9 @@ async fn invalid_requests_are_refused_before_any_io() {
     rejected_locally("ToDate", |base| async move {
         let change = with(|r| r["ToDate"] = json!("2026-02-30 10:00:00"));
         rc(&base)
-            .update_insurance("AB12-345C-INS", change)
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(change)
+            .quote(Decimal::new(4750, 2))
             .await
             .map(|_| ())
     })
@@ -894,8 +992,9 @@ async fn invalid_requests_are_refused_before_any_io() {
     rejected_locally("Email", |base| async move {
         let change = with(|r| r["Email"] = json!("not an email"));
         rc(&base)
-            .update_insurance("AB12-345C-INS", change)
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(change)
+            .quote(Decimal::new(4750, 2))
             .await
             .map(|_| ())
     })
@@ -903,61 +1002,73 @@ async fn invalid_requests_are_refused_before_any_io() {
     rejected_locally("PartnerData", |base| async move {
         let change = with(|r| r["PartnerData"] = json!(42));
         rc(&base)
-            .update_insurance("AB12-345C-INS", change)
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(change)
+            .quote(Decimal::new(4750, 2))
             .await
             .map(|_| ())
     })
     .await;
     rejected_locally("Reference", |base| async move {
         rc(&base)
-            .update_insurance("  ", change())
-            .quote()
+            .update_insurance("  ")
+            .request(change())
+            .quote(Decimal::new(4750, 2))
             .await
             .map(|_| ())
     })
     .await;
     // A required member left out of the generated builder is named too.
-    rejected_locally("country", |base| async move {
+    rejected_locally("Country", |base| async move {
         let builder = rentalcover::types::builder::UpdateInsuranceRequest::default();
         rc(&base)
-            .update_insurance("AB12-345C-INS", PolicyChange::new(Decimal::ONE, builder))
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(builder)
+            .quote(Decimal::ONE)
             .await
             .map(|_| ())
     })
     .await;
     rejected_locally("NewEmail", |base| async move {
         rc(&base)
-            .update_customer(customer_change().new_email(Some("john at example".to_string())))
+            .update_customer()
+            .request(customer_change().new_email(Some("john at example".to_string())))
+            .send()
             .await
     })
     .await;
 
     rejected_locally("bank_holder", |base| async move {
         ec(&base)
-            .update_customer(
-                "1",
+            .update_customer("1")
+            .request(
                 address_patch().iban(
                     "NL91ABNA0417164300"
                         .parse::<ecurring::types::CustomerAttributesUpdateIban>()
                         .unwrap(),
                 ),
             )
+            .send()
             .await
     })
     .await;
     rejected_locally("id", |base| async move {
-        ec(&base).update_customer("1/../2", address_patch()).await
+        ec(&base)
+            .update_customer("1/../2")
+            .request(address_patch())
+            .send()
+            .await
     })
     .await;
 
     rejected_locally("birthdate", |base| async move {
         insly_client(&base)
-            .update_policy(
+            .update_policy()
+            .request(
                 policy_change()
                     .birthdate(Some("31/02/1990".parse::<insly::types::UkDate>().unwrap())),
             )
+            .send()
             .await
     })
     .await;
@@ -967,7 +1078,7 @@ async fn invalid_requests_are_refused_before_any_io() {
         let change = profile_change().addresses(vec![address(json!(
             {"type": "SHIPPING", "streetLine1": "1 Main St", "zipCode": "77001", "countryCode": "USA", "stateCode": "TX"}
         ))]);
-        rk(&base).update_individual_customer(CUSTOMER.parse().unwrap(), change).await
+        rk(&base).update_individual_customer(CUSTOMER).request(change).send().await
     })
     .await;
     rejected_locally("addresses[1].stateCode", |base| async move {
@@ -975,7 +1086,7 @@ async fn invalid_requests_are_refused_before_any_io() {
             address(json!({"type": "MAILING", "streetLine1": "1 Main St", "zipCode": "77001", "countryCode": "USA", "stateCode": "TX"})),
             address(json!({"type": "PHYSICAL", "streetLine1": "2 Bay St", "zipCode": "M5J", "countryCode": "CAN"})),
         ]);
-        rk(&base).update_individual_customer(CUSTOMER.parse().unwrap(), change).await
+        rk(&base).update_individual_customer(CUSTOMER).request(change).send().await
     })
     .await;
     rejected_locally("addresses[1].primary", |base| async move {
@@ -983,7 +1094,7 @@ async fn invalid_requests_are_refused_before_any_io() {
             address(json!({"type": "MAILING", "streetLine1": "1 Main St", "zipCode": "1000", "primary": true})),
             address(json!({"type": "MAILING", "streetLine1": "2 Main St", "zipCode": "1000", "primary": true})),
         ]);
-        rk(&base).update_individual_customer(CUSTOMER.parse().unwrap(), change).await
+        rk(&base).update_individual_customer(CUSTOMER).request(change).send().await
     })
     .await;
     rejected_locally("metadata", |base| async move {
@@ -993,26 +1104,32 @@ async fn invalid_requests_are_refused_before_any_io() {
         .unwrap();
         let change = profile_change().metadata(Some(metadata));
         rk(&base)
-            .update_individual_customer(CUSTOMER.parse().unwrap(), change)
+            .update_individual_customer(CUSTOMER)
+            .request(change)
+            .send()
             .await
     })
     .await;
     rejected_locally("socialIdCountryCode", |base| async move {
         let change = profile_change().social_id_country_code(None);
         rk(&base)
-            .update_individual_customer(CUSTOMER.parse().unwrap(), change)
+            .update_individual_customer(CUSTOMER)
+            .request(change)
+            .send()
             .await
     })
     .await;
     rejected_locally("socialId", |base| async move {
         let change = profile_change().social_id(Some(Secret::new("9".repeat(51))));
         rk(&base)
-            .update_individual_customer(CUSTOMER.parse().unwrap(), change)
+            .update_individual_customer(CUSTOMER)
+            .request(change)
+            .send()
             .await
     })
     .await;
     rejected_locally("primaryPhoneNumber.number", |_base| async move {
-        rocketkor::phone_number("+1 415 CALL NOW")
+        rocketkor::types::PhoneNumberInputNumber::normalized("+1 415 CALL NOW")
     })
     .await;
 }
@@ -1027,8 +1144,7 @@ fn all_broken_rules_are_reported_at_once() {
             r["Email"] = json!("nope");
         });
         let err = rc(&server.base)
-            .update_insurance("AB12-345C-INS", PolicyChange::new(Decimal::ONE, typed.into()))
-            .quote()
+            .update_insurance("AB12-345C-INS").request(typed).quote(Decimal::ONE)
             .await
             .unwrap_err();
         let fields: Vec<&str> = err.violations().iter().map(|v| v.field.as_str()).collect();
@@ -1049,8 +1165,9 @@ async fn unknown_members_and_enum_values_are_kept() {
     response["BrandNewField"] = json!({"nested": [1, 2]});
     let server = Scripted::start(vec![Act::json(200, &response)]).await;
     let quote = rc(&server.base)
-        .update_insurance("AB12-345C-INS", change())
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(change())
+        .quote(Decimal::new(4750, 2))
         .await
         .unwrap();
     assert_eq!(
@@ -1094,7 +1211,9 @@ async fn secrets_never_reach_debug_output_errors_or_traces() {
         let request = profile_change();
         shown.push(format!("{request:?}"));
         match client
-            .update_individual_customer(CUSTOMER.parse().unwrap(), request)
+            .update_individual_customer(CUSTOMER)
+            .request(request)
+            .send()
             .await
         {
             Ok(customer) => {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{fast_retries, fixture, Act, Scripted};
 use partner_bindings::{
     insly,
-    rentalcover::{self, Adjustment, Money, PolicyChange},
+    rentalcover::{self, Adjustment, Money},
     transport::Auth,
     BuildError, Decimal, Error, RetryPolicy,
 };
@@ -45,13 +45,13 @@ fn priced(total: Value, currency: Option<&str>) -> Act {
 }
 
 /// The documented request, QuoteOnly set by the flow; the policy cost 47.50 before.
-fn change(edit: impl FnOnce(&mut Value)) -> PolicyChange {
+fn change(edit: impl FnOnce(&mut Value)) -> rentalcover::types::UpdateInsuranceRequest {
     let mut request = fixture("rentalcover", "update_insurance.request.json");
     request["QuoteOnly"] = json!(1);
     edit(&mut request);
     let typed: rentalcover::types::UpdateInsuranceRequest =
         serde_json::from_value(request).unwrap();
-    PolicyChange::new(Decimal::new(4750, 2), typed.into())
+    typed
 }
 
 async fn quote_for(client: &rentalcover::Client) -> rentalcover::Quote {
@@ -61,8 +61,9 @@ async fn quote_for(client: &rentalcover::Client) -> rentalcover::Quote {
 /// Quotes the documented change (the policy cost 47.50 before it) on booking AB12-345C-INS.
 async fn try_quote(client: &rentalcover::Client) -> Result<rentalcover::Quote, Error> {
     client
-        .update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .request(change(|_| {}))
+        .quote(Decimal::new(4750, 2))
         .await
 }
 
@@ -286,11 +287,9 @@ async fn extra_members_cannot_shadow_a_declared_member() {
             serde_json::from_value(request).unwrap();
         let builder = rentalcover::types::builder::UpdateInsuranceRequest::from(typed).extra(extra);
         let err = client
-            .update_insurance(
-                "AB12-345C-INS",
-                PolicyChange::new(Decimal::new(4750, 2), builder),
-            )
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(builder)
+            .quote(Decimal::new(4750, 2))
             .await
             .unwrap_err();
         let violations = err.violations();
@@ -402,7 +401,9 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
     for (body, message) in cases {
         let server = Scripted::start(vec![Act::json(200, &body)]).await;
         let err = insly_client(&server.base)
-            .update_policy(insly_change())
+            .update_policy()
+            .request(insly_change())
+            .send()
             .await
             .unwrap_err();
         let Error::Declined {
@@ -443,7 +444,9 @@ async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
     ] {
         let server = Scripted::start(vec![Act::json(200, &body)]).await;
         let err = insly_client(&server.base)
-            .update_policy(insly_change())
+            .update_policy()
+            .request(insly_change())
+            .send()
             .await
             .unwrap_err();
         assert!(
@@ -469,7 +472,9 @@ async fn insly_payable_exists_only_for_an_accepted_adjustment() {
     body["response"]["payment_intent"]["payment_method_options"] = json!([]);
     let server = Scripted::start(vec![Act::json(200, &body)]).await;
     let accepted = insly_client(&server.base)
-        .update_policy(insly_change())
+        .update_policy()
+        .request(insly_change())
+        .send()
         .await
         .unwrap();
     assert_eq!(accepted.payable(), Some(Decimal::new(10712, 2)));
@@ -507,7 +512,9 @@ async fn redirects_are_never_followed_and_credentials_stay_home() {
         .await;
         // A caller's builder that asks to follow: the facade still does not.
         let client = rentalcover::Client::builder()
-            .base_url(&home.base)
+            .environment(partner_bindings::rentalcover::Environment::Custom(
+                (&home.base).into(),
+            ))
             .credential(RC_KEY)
             .retry(fast_retries())
             .http_client(
@@ -611,13 +618,12 @@ async fn the_deadline_covers_every_attempt_and_wait() {
     let slow = Act::Delay(Duration::from_millis(2_000), "{}".into());
     // Without a deadline that bites: 4 attempts of 150 ms each.
     let patient = Scripted::start(vec![slow.clone()]).await;
-    let policy = RetryPolicy {
-        max_attempts: 4,
-        ..fast_retries()
-    };
+    let policy = fast_retries().with_max_attempts(4);
     let attempts_of_150_ms = |base: &str| {
         rentalcover::Client::builder()
-            .base_url(base)
+            .environment(partner_bindings::rentalcover::Environment::Custom(
+                (base).into(),
+            ))
             .credential(RC_KEY)
             .retry(policy.clone())
             .timeout(Duration::from_millis(150))
@@ -646,7 +652,9 @@ async fn the_deadline_covers_every_attempt_and_wait() {
     let server = Scripted::start(vec![late]).await;
     let builder = || {
         rentalcover::Client::builder()
-            .base_url(&server.base)
+            .environment(partner_bindings::rentalcover::Environment::Custom(
+                (&server.base).into(),
+            ))
             .credential(RC_KEY)
             .retry(RetryPolicy::none())
             .timeout(Duration::from_secs(10))
@@ -678,8 +686,9 @@ async fn per_call_overrides_share_the_pool_and_change_only_the_copy() {
     let server = Scripted::start(vec![Act::Reply(500, vec![], "{}".into())]).await;
     let client = rc(&server.base);
     let once = client.with_retry(RetryPolicy::none());
-    once.update_insurance("AB12-345C-INS", change(|_| {}))
-        .quote()
+    once.update_insurance("AB12-345C-INS")
+        .request(change(|_| {}))
+        .quote(Decimal::new(4750, 2))
         .await
         .unwrap_err();
     assert_eq!(server.count(), 1);
@@ -694,7 +703,9 @@ async fn per_call_overrides_share_the_pool_and_change_only_the_copy() {
     )])
     .await;
     let client = rentalcover::Client::builder()
-        .base_url(&server.base)
+        .environment(partner_bindings::rentalcover::Environment::Custom(
+            (&server.base).into(),
+        ))
         .credential(RC_KEY)
         .retry(RetryPolicy::none())
         .build()
@@ -709,7 +720,9 @@ async fn per_call_overrides_share_the_pool_and_change_only_the_copy() {
 #[tokio::test]
 async fn a_custom_auth_header_is_checked_at_build_time() {
     let err = insly::Client::builder()
-        .base_url("http://127.0.0.1:9")
+        .environment(partner_bindings::insly::Environment::Custom(
+            ("http://127.0.0.1:9").into(),
+        ))
         .credential(INSLY_TOKEN)
         .auth(Auth::Header("x api token"))
         .build()
@@ -727,12 +740,16 @@ async fn a_custom_auth_header_is_checked_at_build_time() {
     )])
     .await;
     insly::Client::builder()
-        .base_url(&server.base)
+        .environment(partner_bindings::insly::Environment::Custom(
+            (&server.base).into(),
+        ))
         .credential(INSLY_TOKEN)
         .auth(Auth::Header("X-Api-Token"))
         .build()
         .unwrap()
-        .update_policy(insly_change())
+        .update_policy()
+        .request(insly_change())
+        .send()
         .await
         .unwrap();
     assert_eq!(

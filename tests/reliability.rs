@@ -13,7 +13,7 @@ use common::{fast_retries, fixture};
 use futures::future::join_all;
 use partner_bindings::{
     ecurring, insly,
-    rentalcover::{self, PolicyChange},
+    rentalcover::{self},
     rocketkor,
     sandbox::{Provider, Sandbox},
     Decimal, Error,
@@ -234,12 +234,12 @@ fn kind(error: &Error) -> &'static str {
     }
 }
 
-fn insurance_change() -> PolicyChange {
+fn insurance_change() -> rentalcover::types::UpdateInsuranceRequest {
     let mut request = fixture("rentalcover", "update_insurance.request.json");
     request["QuoteOnly"] = json!(1);
     let typed: rentalcover::types::UpdateInsuranceRequest =
         serde_json::from_value(request).unwrap();
-    PolicyChange::new(Decimal::new(60, 0), typed.into())
+    typed
 }
 
 /// Runs `op` against `base` (a sandbox, or a closed port), with the fault already in place.
@@ -248,7 +248,9 @@ async fn call(op: Op, base: &str) -> Result<(), Error> {
     macro_rules! client {
         ($module:ident) => {
             $module::Client::builder()
-                .base_url(base)
+                .environment(partner_bindings::$module::Environment::Custom(
+                    (base).into(),
+                ))
                 .credential(key)
                 .retry(fast_retries())
                 .timeout(TIMEOUT)
@@ -263,35 +265,45 @@ async fn call(op: Op, base: &str) -> Result<(), Error> {
             let typed: rentalcover::types::UpdateCustomerRequest =
                 serde_json::from_value(request).unwrap();
             client!(rentalcover)
-                .update_customer(typed.into())
+                .update_customer()
+                .request(typed)
+                .send()
                 .await
                 .map(drop)
         }
         Op::RentalCoverQuote => client!(rentalcover)
-            .update_insurance("AB12-345C-INS", insurance_change())
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(insurance_change())
+            .quote(Decimal::new(60, 0))
             .await
             .map(drop),
         Op::RentalCoverConfirm => unreachable!("confirm needs a quote first: see run_case"),
         Op::InslyAdjustment => {
             let typed: insly::types::UpdatePolicyRequest =
                 serde_json::from_value(fixture("insly", "update_policy.request.json")).unwrap();
-            client!(insly).update_policy(typed.into()).await.map(drop)
+            client!(insly)
+                .update_policy()
+                .request(typed)
+                .send()
+                .await
+                .map(drop)
         }
         Op::ECurringPatch => client!(ecurring)
-            .update_customer(
-                "1",
+            .update_customer("1")
+            .request(
                 ecurring::types::CustomerAttributesUpdate::builder()
                     .city(Some("Utrecht".to_string())),
             )
+            .send()
             .await
             .map(drop),
         Op::RocketKorPut => client!(rocketkor)
-            .update_individual_customer(
-                ROCKETKOR_ID.parse().unwrap(),
+            .update_individual_customer(ROCKETKOR_ID)
+            .request(
                 rocketkor::types::UpdateIndividualCustomerRequest::builder()
                     .pronoun("She/Her".to_string()),
             )
+            .send()
             .await
             .map(drop),
     }
@@ -327,8 +339,9 @@ async fn run_case(op: Op, fault: Fault) -> (String, u8, u64) {
         // Quote from the sandbox without a fault, then confirm (through a fresh client,
         // as a stored quote would be) with the fault in place.
         let quote = rentalcover_client(&sandbox.base_url(op.provider()))
-            .update_insurance("AB12-345C-INS", insurance_change())
-            .quote()
+            .update_insurance("AB12-345C-INS")
+            .request(insurance_change())
+            .quote(Decimal::new(60, 0))
             .await
             .unwrap();
         before = sandbox.received(op.counter());
@@ -388,7 +401,9 @@ async fn run_case(op: Op, fault: Fault) -> (String, u8, u64) {
 
 fn rentalcover_client(base: &str) -> rentalcover::Client {
     rentalcover::Client::builder()
-        .base_url(base)
+        .environment(partner_bindings::rentalcover::Environment::Custom(
+            (base).into(),
+        ))
         .credential(Provider::RentalCover.credential())
         .retry(fast_retries())
         .timeout(TIMEOUT)
@@ -456,7 +471,9 @@ async fn fault_matrix() {
 async fn a_thousand_concurrent_calls_through_one_client() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = ecurring::Client::builder()
-        .base_url(sandbox.base_url(Provider::ECurring))
+        .environment(partner_bindings::ecurring::Environment::Custom(
+            sandbox.base_url(Provider::ECurring),
+        ))
         .credential(Provider::ECurring.credential())
         .build()
         .unwrap();
@@ -465,7 +482,7 @@ async fn a_thousand_concurrent_calls_through_one_client() {
         tokio::spawn(async move {
             let change = ecurring::types::CustomerAttributesUpdate::builder()
                 .house_number(Some(i.to_string()));
-            client.update_customer("1", change).await
+            client.update_customer("1").request(change).send().await
         })
     });
     let results = join_all(calls).await;
@@ -533,17 +550,20 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
 
     // Still serving, with the stalled connections open.
     let client = ecurring::Client::builder()
-        .base_url(sandbox.base_url(Provider::ECurring))
+        .environment(partner_bindings::ecurring::Environment::Custom(
+            sandbox.base_url(Provider::ECurring),
+        ))
         .credential(Provider::ECurring.credential())
         .build()
         .unwrap();
     for _ in 0..20 {
         client
-            .update_customer(
-                "1",
+            .update_customer("1")
+            .request(
                 ecurring::types::CustomerAttributesUpdate::builder()
                     .city(Some("Delft".to_string())),
             )
+            .send()
             .await
             .unwrap();
     }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::fixture;
 use partner_bindings::{
     ecurring, insly,
-    rentalcover::{self, Adjustment, PolicyChange},
+    rentalcover::{self, Adjustment},
     rocketkor,
     sandbox::{Provider, Sandbox, SANDBOX_KEY, SANDBOX_TOKEN},
     Decimal, Error, RetryPolicy,
@@ -474,27 +474,21 @@ async fn quote_only_1_saves_nothing_and_0_applies() {
         request["FromDate"] = json!("2026-12-01 10:00:00");
         request["ToDate"] = json!(to);
         request["VehicleStdLiabilityLow"] = json!(3000);
-        let typed: rentalcover::types::UpdateInsuranceRequest =
-            serde_json::from_value(request).unwrap();
-        typed.into()
+        serde_json::from_value::<rentalcover::types::UpdateInsuranceRequest>(request).unwrap()
     };
     // The seeded policy costs AUD 60 (4 days at 15). Five days at the same cover: +15.
     let quote = client
-        .update_insurance(
-            RENTALCOVER_REF,
-            PolicyChange::new(Decimal::new(60, 0), change("2026-12-05 10:00:00")),
-        )
-        .quote()
+        .update_insurance(RENTALCOVER_REF)
+        .request(change("2026-12-05 10:00:00"))
+        .quote(Decimal::new(60, 0))
         .await
         .unwrap();
     assert_eq!(quote.adjustment().to_string(), "a charge of AUD 15.00");
     // Quoting again gives the same answer: nothing was saved.
     let again = client
-        .update_insurance(
-            RENTALCOVER_REF,
-            PolicyChange::new(Decimal::new(60, 0), change("2026-12-05 10:00:00")),
-        )
-        .quote()
+        .update_insurance(RENTALCOVER_REF)
+        .request(change("2026-12-05 10:00:00"))
+        .quote(Decimal::new(60, 0))
         .await
         .unwrap();
     assert_eq!(again.adjustment(), quote.adjustment());
@@ -505,11 +499,9 @@ async fn quote_only_1_saves_nothing_and_0_applies() {
     );
     // Now the stored total is 75: going back to 4 days is a refund of 15.
     let back = client
-        .update_insurance(
-            RENTALCOVER_REF,
-            PolicyChange::new(Decimal::new(75, 0), change("2026-12-04 10:00:00")),
-        )
-        .quote()
+        .update_insurance(RENTALCOVER_REF)
+        .request(change("2026-12-04 10:00:00"))
+        .quote(Decimal::new(75, 0))
         .await
         .unwrap();
     assert_eq!(
@@ -529,12 +521,22 @@ async fn state_is_kept_across_calls() {
     let rc = sandbox_client!(rentalcover, RentalCover, sandbox);
     let change: rentalcover::types::UpdateCustomerRequest =
         serde_json::from_value(fixture("rentalcover", "update_customer.request.json")).unwrap();
-    let moved = rc.update_customer(change.clone().into()).await.unwrap();
+    let moved = rc
+        .update_customer()
+        .request(change.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         moved.customer.as_ref().unwrap().email.as_deref(),
         Some("john.doe@example.net")
     );
-    let err = rc.update_customer(change.clone().into()).await.unwrap_err();
+    let err = rc
+        .update_customer()
+        .request(change.clone())
+        .send()
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, Error::NotFound(_)),
         "the old email is gone: {err:?}"
@@ -543,7 +545,7 @@ async fn state_is_kept_across_calls() {
         .email("john.doe@example.net".to_string())
         .new_email(None)
         .city(Some("Melbourne".to_string()));
-    let found = rc.update_customer(at_new).await.unwrap();
+    let found = rc.update_customer().request(at_new).send().await.unwrap();
     assert_eq!(
         found.customer.as_ref().unwrap().city.as_deref(),
         Some("Melbourne")
@@ -552,20 +554,22 @@ async fn state_is_kept_across_calls() {
     // eCurring: absent attributes are kept, null clears.
     let ec = sandbox_client!(ecurring, ECurring, sandbox);
     let before = ec
-        .update_customer(
-            "1",
+        .update_customer("1")
+        .request(
             ecurring::types::CustomerAttributesUpdate::builder()
                 .telephone("+31201234567".to_string()),
         )
+        .send()
         .await
         .unwrap();
     let after = ec
-        .update_customer(
-            "1",
+        .update_customer("1")
+        .request(
             ecurring::types::CustomerAttributesUpdate::builder()
                 .city(Some("Utrecht".to_string()))
                 .telephone(ecurring::Patch::Clear),
         )
+        .send()
         .await
         .unwrap();
     let (b, a) = (
@@ -589,10 +593,11 @@ async fn state_is_kept_across_calls() {
     }))
     .unwrap();
     let customer = rk
-        .update_individual_customer(
-            ROCKETKOR_ID.parse().unwrap(),
+        .update_individual_customer(ROCKETKOR_ID)
+        .request(
             rocketkor::types::UpdateIndividualCustomerRequest::builder().addresses(vec![address]),
         )
+        .send()
         .await
         .unwrap();
     let shipping: Vec<_> = customer
@@ -620,8 +625,13 @@ async fn state_is_kept_across_calls() {
     let insly = sandbox_client!(insly, Insly, sandbox);
     let change: insly::types::UpdatePolicyRequest =
         serde_json::from_value(fixture("insly", "update_policy.request.json")).unwrap();
-    let first = insly.update_policy(change.clone().into()).await.unwrap();
-    let second = insly.update_policy(change.into()).await.unwrap();
+    let first = insly
+        .update_policy()
+        .request(change.clone())
+        .send()
+        .await
+        .unwrap();
+    let second = insly.update_policy().request(change).send().await.unwrap();
     assert!(first.payable().unwrap() > Decimal::ZERO);
     assert_eq!(
         second.payable(),
@@ -723,7 +733,7 @@ async fn faults_are_injected_on_request() {
         .collect(),
     );
     let insly = insly::Client::builder()
-        .base_url(base)
+        .environment(partner_bindings::insly::Environment::Custom(base))
         .credential(key)
         .http_client(http)
         .retry(RetryPolicy::default())
@@ -731,7 +741,12 @@ async fn faults_are_injected_on_request() {
         .unwrap();
     let change: insly::types::UpdatePolicyRequest =
         serde_json::from_value(fixture("insly", "update_policy.request.json")).unwrap();
-    let err = insly.update_policy(change.into()).await.unwrap_err();
+    let err = insly
+        .update_policy()
+        .request(change)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
     assert_eq!(sandbox.received("insly.updatePolicy"), 1);
 }
@@ -741,12 +756,14 @@ async fn clients_reuse_connections() {
     let sandbox = Sandbox::start().await.unwrap();
     let ec = sandbox_client!(ecurring, ECurring, sandbox);
     for _ in 0..20 {
-        ec.update_customer(
-            "1",
-            ecurring::types::CustomerAttributesUpdate::builder().city(Some("Utrecht".to_string())),
-        )
-        .await
-        .unwrap();
+        ec.update_customer("1")
+            .request(
+                ecurring::types::CustomerAttributesUpdate::builder()
+                    .city(Some("Utrecht".to_string())),
+            )
+            .send()
+            .await
+            .unwrap();
     }
     assert_eq!(sandbox.received("ecurring.updateCustomer"), 20);
     assert_eq!(sandbox.connections(), 1);

@@ -10,7 +10,7 @@ mod common;
 use common::fixture;
 use partner_bindings::{
     ecurring, insly,
-    rentalcover::{self, PolicyChange},
+    rentalcover::{self},
     rocketkor,
     sandbox::{Provider, Sandbox},
     Decimal, RetryPolicy, Secret,
@@ -25,12 +25,12 @@ const OPERATIONS: [&str; 4] = [
     "rocketkor.updateIndividualCustomer",
 ];
 
-fn insurance_change() -> PolicyChange {
+fn insurance_change() -> rentalcover::types::UpdateInsuranceRequest {
     let mut request = fixture("rentalcover", "update_insurance.request.json");
     request["QuoteOnly"] = json!(1);
     let typed: rentalcover::types::UpdateInsuranceRequest =
         serde_json::from_value(request).unwrap();
-    PolicyChange::new(Decimal::new(60, 0), typed.into())
+    typed
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -60,25 +60,33 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
             sandbox.inject(operation, fault);
         }
         let rc = rentalcover::Client::builder()
-            .base_url(sandbox.base_url(Provider::RentalCover))
+            .environment(partner_bindings::rentalcover::Environment::Custom(
+                sandbox.base_url(Provider::RentalCover),
+            ))
             .credential(KEY)
             .retry(RetryPolicy::none())
             .build()
             .unwrap();
         let ins = insly::Client::builder()
-            .base_url(sandbox.base_url(Provider::Insly))
+            .environment(partner_bindings::insly::Environment::Custom(
+                sandbox.base_url(Provider::Insly),
+            ))
             .credential(TOKEN)
             .retry(RetryPolicy::none())
             .build()
             .unwrap();
         let ec = ecurring::Client::builder()
-            .base_url(sandbox.base_url(Provider::ECurring))
+            .environment(partner_bindings::ecurring::Environment::Custom(
+                sandbox.base_url(Provider::ECurring),
+            ))
             .credential(EC)
             .retry(RetryPolicy::none())
             .build()
             .unwrap();
         let rk = rocketkor::Client::builder()
-            .base_url(sandbox.base_url(Provider::RocketKor))
+            .environment(partner_bindings::rocketkor::Environment::Custom(
+                sandbox.base_url(Provider::RocketKor),
+            ))
             .credential(RK)
             .retry(RetryPolicy::none())
             .build()
@@ -92,27 +100,32 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
             .security_answer(Some(Secret::new(ANSWER)));
         shown.push(format!("{profile:?}"));
         let results = [
-            rc.update_insurance("AB12-345C-INS", insurance_change())
-                .quote()
+            rc.update_insurance("AB12-345C-INS")
+                .request(insurance_change())
+                .quote(Decimal::new(60, 0))
                 .await
                 .map(|q| format!("{q:?}")),
-            ins.update_policy(
-                serde_json::from_value::<insly::types::UpdatePolicyRequest>(fixture(
-                    "insly",
-                    "update_policy.request.json",
-                ))
-                .unwrap()
-                .into(),
-            )
-            .await
-            .map(|r| format!("{r:?}")),
-            ec.update_customer(
-                "1",
-                ecurring::types::CustomerAttributesUpdate::builder().city(Some("x".into())),
-            )
-            .await
-            .map(|r| format!("{r:?}")),
-            rk.update_individual_customer(ROCKETKOR_ID.parse().unwrap(), profile)
+            ins.update_policy()
+                .request(
+                    serde_json::from_value::<insly::types::UpdatePolicyRequest>(fixture(
+                        "insly",
+                        "update_policy.request.json",
+                    ))
+                    .unwrap(),
+                )
+                .send()
+                .await
+                .map(|r| format!("{r:?}")),
+            ec.update_customer("1")
+                .request(
+                    ecurring::types::CustomerAttributesUpdate::builder().city(Some("x".into())),
+                )
+                .send()
+                .await
+                .map(|r| format!("{r:?}")),
+            rk.update_individual_customer(ROCKETKOR_ID)
+                .request(profile)
+                .send()
                 .await
                 .map(|r| format!("{r:?}")),
         ];
@@ -128,14 +141,18 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     }
     // Validation errors that involve a secret member.
     let rk = rocketkor::Client::builder()
-        .base_url(sandbox.base_url(Provider::RocketKor))
+        .environment(partner_bindings::rocketkor::Environment::Custom(
+            sandbox.base_url(Provider::RocketKor),
+        ))
         .credential(RK)
         .build()
         .unwrap();
     let too_long = rocketkor::types::UpdateIndividualCustomerRequest::builder()
         .social_id(Some(Secret::new(format!("{SSN}{}", "9".repeat(60)))));
     let err = rk
-        .update_individual_customer(ROCKETKOR_ID.parse().unwrap(), too_long)
+        .update_individual_customer(ROCKETKOR_ID)
+        .request(too_long)
+        .send()
         .await
         .unwrap_err();
     shown.push(format!("{err} {err:?}"));
@@ -287,7 +304,7 @@ fn every_member_marked_x_sensitive_is_redacted_in_debug() {
                         // And the JSON redaction (CLI output, error excerpts) knows its name.
                         let mut planted = fixture(provider, &format!("{fixture_stem}.{side}.json"));
                         plant(&mut planted, &path, &secret);
-                        partner_bindings::error::redact_secrets(&mut planted);
+                        partner_bindings::redact_secrets(&mut planted);
                         assert!(
                             !planted.to_string().contains(&secret),
                             "{provider} {side} {path}: not redacted by name"

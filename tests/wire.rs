@@ -425,7 +425,9 @@ async fn rocketkor_shipping_address_wire() {
 #[test]
 fn a_credential_that_cannot_be_a_header_is_refused_without_echo() {
     let err = rentalcover::Client::builder()
-        .base_url("http://127.0.0.1:9")
+        .environment(partner_bindings::rentalcover::Environment::Custom(
+            ("http://127.0.0.1:9").into(),
+        ))
         .credential("bad\nkey-SECRET")
         .build()
         .unwrap_err();

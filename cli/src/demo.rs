@@ -5,9 +5,7 @@
 use std::process::ExitCode;
 
 use partner_bindings::{
-    ecurring, insly,
-    rentalcover::{self, PolicyChange},
-    rocketkor,
+    ecurring, insly, rentalcover, rocketkor,
     sandbox::{Provider, Sandbox},
     Decimal, Error,
 };
@@ -122,7 +120,9 @@ pub async fn run(json_output: bool) -> ExitCode {
 
 fn rentalcover_client(sandbox: &Sandbox) -> Result<rentalcover::Client, String> {
     rentalcover::Client::builder()
-        .base_url(sandbox.base_url(Provider::RentalCover))
+        .environment(rentalcover::Environment::Custom(
+            sandbox.base_url(Provider::RentalCover),
+        ))
         .credential(Provider::RentalCover.credential())
         .build()
         .map_err(failed)
@@ -130,16 +130,15 @@ fn rentalcover_client(sandbox: &Sandbox) -> Result<rentalcover::Client, String> 
 
 async fn rentalcover_customer(sandbox: &Sandbox) -> Outcome {
     let client = rentalcover_client(sandbox)?;
-    let change = rentalcover::types::UpdateCustomerRequest::builder()
-        .agent_reference(
-            "LIUI-HQS7-INS"
-                .parse::<rentalcover::types::UpdateCustomerRequestAgentReference>()
-                .map_err(failed)?,
-        )
-        .email("john.doe@example.com".to_string())
-        .new_email(Some("john.doe@example.net".to_string()))
-        .phone(Some("+61410123456".to_string()));
-    let response = client.update_customer(change).await.map_err(failed)?;
+    let response = client
+        .update_customer()
+        .agent_reference("LIUI-HQS7-INS")
+        .email("john.doe@example.com")
+        .new_email("john.doe@example.net")
+        .phone("+61410123456")
+        .send()
+        .await
+        .map_err(failed)?;
     let customer = response
         .customer
         .as_ref()
@@ -163,26 +162,18 @@ async fn rentalcover_customer(sandbox: &Sandbox) -> Outcome {
 
 async fn rentalcover_policy(sandbox: &Sandbox) -> Outcome {
     let client = rentalcover_client(sandbox)?;
-    let parse_date = |t: &str| {
-        t.parse::<rentalcover::types::DateTimeText>()
-            .map_err(failed)
-    };
     // Five days instead of four, with AUD 2,900 of cover: the sandbox prices AUD 14.50 a day.
-    let change = rentalcover::types::UpdateInsuranceRequest::builder()
-        .from_date(parse_date("2026-12-01 10:00:00")?)
-        .to_date(parse_date("2026-12-05 10:00:00")?)
-        .first_name(Some("Jack".to_string()))
-        .last_name(Some("Smith".to_string()))
-        .email("jacksmith@myemail.com.au".to_string())
-        .country(
-            "AU".parse::<rentalcover::types::CountryCode>()
-                .map_err(failed)?,
-        )
-        .vehicle_std_liability_low(Some(2900.0));
     let previous = Decimal::new(6000, 2);
     let quote = client
-        .update_insurance("AB12-345C-INS", PolicyChange::new(previous, change))
-        .quote()
+        .update_insurance("AB12-345C-INS")
+        .from_date("2026-12-01 10:00:00")
+        .to_date("2026-12-05 10:00:00")
+        .first_name("Jack")
+        .last_name("Smith")
+        .email("jacksmith@myemail.com.au")
+        .country("AU")
+        .vehicle_std_liability_low(2900.0)
+        .quote(previous)
         .await
         .map_err(failed)?;
     let mut lines = vec![
@@ -225,27 +216,30 @@ async fn rentalcover_policy(sandbox: &Sandbox) -> Outcome {
 
 async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
     let client = insly::Client::builder()
-        .base_url(sandbox.base_url(Provider::Insly))
+        .environment(insly::Environment::Custom(
+            sandbox.base_url(Provider::Insly),
+        ))
         .credential(Provider::Insly.credential())
         .build()
         .map_err(failed)?;
     let products = |list: &[&str]| -> Result<insly::types::Products, String> {
         serde_json::from_value(json!({ "combined": list })).map_err(failed)
     };
-    let base = insly::types::UpdatePolicyRequest::builder()
-        .policy_oid(std::num::NonZeroU64::new(10_985_815).ok_or("policy id")?)
-        .customer_oid(std::num::NonZeroU64::new(10_985_801).ok_or("customer id")?)
-        .mta_type(Some(2))
-        .home_policy_excess(Some(300.0));
-    let add = client
-        .update_policy(
-            base.clone()
-                .products(Some(products(&["core", "personal_possessions"])?)),
-        )
+    let base = client
+        .update_policy()
+        .policy_oid(10_985_815)
+        .customer_oid(10_985_801)
+        .mta_type(2)
+        .home_policy_excess(300.0);
+    let add = base
+        .clone()
+        .products(products(&["core", "personal_possessions"])?)
+        .send()
         .await
         .map_err(failed)?;
-    let remove = client
-        .update_policy(base.products(Some(products(&["core"])?)))
+    let remove = base
+        .products(products(&["core"])?)
+        .send()
         .await
         .map_err(failed)?;
     let (added, removed) = (add.payable(), remove.payable());
@@ -263,17 +257,22 @@ async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
 
 async fn ecurring_address(sandbox: &Sandbox) -> Outcome {
     let client = ecurring::Client::builder()
-        .base_url(sandbox.base_url(Provider::ECurring))
+        .environment(ecurring::Environment::Custom(
+            sandbox.base_url(Provider::ECurring),
+        ))
         .credential(Provider::ECurring.credential())
         .build()
         .map_err(failed)?;
-    let change = ecurring::types::CustomerAttributesUpdate::builder()
-        .street(Some("Keizersgracht".to_string()))
-        .house_number(Some("123".to_string()))
-        .house_number_add(ecurring::Patch::Clear)
-        .postalcode(Some("1015CJ".to_string()))
-        .city(Some("Amsterdam".to_string()));
-    let response = client.update_customer("1", change).await.map_err(failed)?;
+    let response = client
+        .update_customer("1")
+        .street("Keizersgracht")
+        .house_number("123")
+        .clear_house_number_add()
+        .postalcode("1015CJ")
+        .city("Amsterdam")
+        .send()
+        .await
+        .map_err(failed)?;
     let a = response
         .data
         .as_ref()
@@ -303,7 +302,9 @@ async fn ecurring_address(sandbox: &Sandbox) -> Outcome {
 
 fn rocketkor_client(sandbox: &Sandbox) -> Result<rocketkor::Client, String> {
     rocketkor::Client::builder()
-        .base_url(sandbox.base_url(Provider::RocketKor))
+        .environment(rocketkor::Environment::Custom(
+            sandbox.base_url(Provider::RocketKor),
+        ))
         .credential(Provider::RocketKor.credential())
         .build()
         .map_err(failed)
@@ -320,15 +321,14 @@ async fn rocketkor_profile(sandbox: &Sandbox) -> Outcome {
         "countryCode": "USA", "zipCode": "02110", "primary": true
     }))
     .map_err(failed)?;
-    let change = rocketkor::types::UpdateIndividualCustomerRequest::builder()
-        .addresses(vec![shipping])
-        .primary_phone_number(Some(rocketkor::types::PhoneNumberInput {
-            number: Some(rocketkor::phone_number("+1 (617) 555-0100").map_err(failed)?),
-            ..Default::default()
-        }))
-        .middle_name(rocketkor::Patch::Clear);
+    let number = rocketkor::types::PhoneNumberInputNumber::normalized("+1 (617) 555-0100")
+        .map_err(failed)?;
     let customer = client
-        .update_individual_customer(CARD_HOLDER.parse().map_err(failed)?, change)
+        .update_individual_customer(CARD_HOLDER)
+        .addresses([shipping])
+        .primary_phone_number(rocketkor::types::PhoneNumberInput::builder().number(Some(number)))
+        .clear_middle_name()
+        .send()
         .await
         .map_err(failed)?;
     let primary_shipping = customer
@@ -366,10 +366,10 @@ async fn rocketkor_invalid(sandbox: &Sandbox) -> Outcome {
         "countryCode": "USA", "stateCode": "NY"
     }))
     .map_err(failed)?;
-    let change =
-        rocketkor::types::UpdateIndividualCustomerRequest::builder().addresses(vec![unnamed]);
     let result = client
-        .update_individual_customer(CARD_HOLDER.parse().map_err(failed)?, change)
+        .update_individual_customer(CARD_HOLDER)
+        .addresses([unnamed])
+        .send()
         .await;
     let sent = sandbox.received("rocketkor.updateIndividualCustomer") - before;
     match result {

@@ -180,7 +180,7 @@ fn typed<T: DeserializeOwned>(value: Value) -> Result<T, Failure> {
 fn to_json<T: serde::Serialize>(value: &T, common: &Common) -> Value {
     let mut json = serde_json::to_value(value).unwrap_or(Value::Null);
     if !common.show_secrets {
-        partner_bindings::error::redact_secrets(&mut json);
+        partner_bindings::redact_secrets(&mut json);
     }
     json
 }
@@ -193,7 +193,9 @@ async fn run_rentalcover(operation: RentalcoverOp) -> Result<Value, Failure> {
     let client = |base_url: Option<String>| {
         let builder = rentalcover::Client::builder();
         match base_url {
-            Some(url) => builder.base_url(url).build(),
+            Some(url) => builder
+                .environment(rentalcover::Environment::Custom(url))
+                .build(),
             None => builder.build(),
         }
     };
@@ -201,10 +203,8 @@ async fn run_rentalcover(operation: RentalcoverOp) -> Result<Value, Failure> {
         RentalcoverOp::UpdateCustomer { common, base_url } => {
             let body: rentalcover::types::UpdateCustomerRequest = typed(read_body(&common)?)?;
             let client = client(base_url)?;
-            Ok(to_json(
-                &*client.update_customer(body.into()).await?,
-                &common,
-            ))
+            let response = client.update_customer().request(body).send().await?;
+            Ok(to_json(response.body(), &common))
         }
         RentalcoverOp::UpdateInsurance {
             common,
@@ -221,8 +221,11 @@ async fn run_rentalcover(operation: RentalcoverOp) -> Result<Value, Failure> {
             }
             let body: rentalcover::types::UpdateInsuranceRequest = typed(body)?;
             let client = client(base_url)?;
-            let change = rentalcover::PolicyChange::new(previous_total, body.into());
-            let quote = client.update_insurance(reference, change).quote().await?;
+            let quote = client
+                .update_insurance(reference)
+                .request(body)
+                .quote(previous_total)
+                .await?;
             if !confirm {
                 eprintln!(
                     "quoted: {} (nothing applied; add --confirm to apply)",
@@ -259,12 +262,14 @@ async fn run_insly(operation: InslyOp) -> Result<Value, Failure> {
     match operation {
         InslyOp::UpdatePolicy { common, base_url } => {
             let body: insly::types::UpdatePolicyRequest = typed(read_body(&common)?)?;
-            let client = insly::Client::builder().base_url(base_url).build()?;
-            let accepted = client.update_policy(body.into()).await?;
+            let client = insly::Client::builder()
+                .environment(insly::Environment::Custom(base_url))
+                .build()?;
+            let accepted = client.update_policy().request(body).send().await?;
             if let Some(payable) = accepted.payable() {
                 eprintln!("payable now: {payable} (negative is a refund)");
             }
-            Ok(to_json(&**accepted.response(), &common))
+            Ok(to_json(accepted.response().body(), &common))
         }
     }
 }
@@ -289,13 +294,17 @@ async fn run_ecurring(operation: EcurringOp) -> Result<Value, Failure> {
             }
             let builder = ecurring::Client::builder();
             let client = match base_url {
-                Some(url) => builder.base_url(url).build()?,
+                Some(url) => builder
+                    .environment(ecurring::Environment::Custom(url))
+                    .build()?,
                 None => builder.build()?,
             };
             let response = client
-                .update_customer(&id, document.data.attributes.into())
+                .update_customer(id)
+                .request(document.data.attributes)
+                .send()
                 .await?;
-            Ok(to_json(&*response, &common))
+            Ok(to_json(response.body(), &common))
         }
     }
 }
@@ -311,14 +320,17 @@ async fn run_rocketkor(operation: RocketkorOp) -> Result<Value, Failure> {
             customer_id,
             base_url,
         } => {
-            let id = customer_id
-                .parse()
-                .map_err(|_| invalid(format!("--customer-id: {customer_id:?} is not a UUID")))?;
             let body: rocketkor::types::UpdateIndividualCustomerRequest =
                 typed(read_body(&common)?)?;
-            let client = rocketkor::Client::builder().base_url(base_url).build()?;
-            let response = client.update_individual_customer(id, body.into()).await?;
-            Ok(to_json(&*response, &common))
+            let client = rocketkor::Client::builder()
+                .environment(rocketkor::Environment::Custom(base_url))
+                .build()?;
+            let response = client
+                .update_individual_customer(customer_id.as_str())
+                .request(body)
+                .send()
+                .await?;
+            Ok(to_json(response.body(), &common))
         }
     }
 }

@@ -373,7 +373,7 @@ async fn bad_input_exits_2_names_the_field_and_sends_nothing() {
                 sandbox.base_url(Provider::RocketKor),
             ],
             credentials(),
-            "--customer-id: \"42\" is not a UUID",
+            "customerId: invalid length",
         ),
     ];
     for (args, env, message) in cases {

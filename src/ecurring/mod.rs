@@ -97,7 +97,10 @@ impl operation::UpdateCustomer {
     /// ```
     pub async fn send(mut self) -> Result<Response<types::CustomerDocument>, Error> {
         let attributes = self.members()?;
-        let id = self.id.take().ok_or_else(|| Error::invalid("id", "is required"))?;
+        let id = self
+            .id
+            .take()
+            .ok_or_else(|| Error::invalid("id", "is required"))?;
         let mut checks = Checks::default();
         if let Patch::Set(_) = attributes.iban {
             checks.check(

@@ -199,9 +199,7 @@ impl operation::UpdateInsurance {
         check_reference(&mut checks, &reference);
         checks.finish()?;
         validate_change(&request)?;
-        let (response, raw) = this
-            .client
-            .send_update(&reference, request.clone()).await?;
+        let (response, raw) = this.client.send_update(&reference, request.clone()).await?;
         // Only a price was asked for: an answer without one is unusable, and repeatable.
         let new_total = total_of(&response, raw, false)?;
         Ok(Quote {

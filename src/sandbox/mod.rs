@@ -20,11 +20,10 @@
 //! use partner_bindings::{ecurring, sandbox::{Provider, Sandbox}};
 //! let sandbox = Sandbox::start().await?;
 //! let client = ecurring::Client::builder()
-//!     .base_url(sandbox.base_url(Provider::ECurring))
+//!     .environment(ecurring::Environment::Custom(sandbox.base_url(Provider::ECurring)))
 //!     .credential(Provider::ECurring.credential())
 //!     .build()?;
-//! let change = ecurring::types::CustomerAttributesUpdate::builder().city(Some("Utrecht".to_string()));
-//! client.update_customer("1", change).await?;
+//! client.update_customer("1").city("Utrecht").send().await?;
 //! assert_eq!(sandbox.received("ecurring.updateCustomer"), 1);
 //! # Ok(()) }
 //! ```

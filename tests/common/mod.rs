@@ -382,12 +382,12 @@ impl Scripted {
 /// The default retry policy (3 attempts, Retry-After waited up to 5 s) with millisecond
 /// backoff, so tests do not wait on it.
 pub fn fast_retries() -> partner_bindings::RetryPolicy {
-    partner_bindings::RetryPolicy {
-        max_attempts: 3,
-        base_delay: std::time::Duration::from_millis(1),
-        max_delay: std::time::Duration::from_millis(5),
-        max_retry_after: std::time::Duration::from_secs(5),
-    }
+    partner_bindings::RetryPolicy::standard()
+        .with_backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(5),
+        )
+        .with_max_retry_after(std::time::Duration::from_secs(5))
 }
 
 /// A facade client for `$provider` at `$base` with credential `$key` and retry policy `$retry`.
@@ -395,7 +395,9 @@ pub fn fast_retries() -> partner_bindings::RetryPolicy {
 macro_rules! client {
     ($provider:ident, $base:expr, $key:expr, $retry:expr) => {
         partner_bindings::$provider::Client::builder()
-            .base_url($base)
+            .environment(partner_bindings::$provider::Environment::Custom(
+                ($base).into(),
+            ))
             .credential($key)
             .retry($retry)
             .build()
