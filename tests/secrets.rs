@@ -12,7 +12,7 @@ use partner_bindings::{
     ecurring, insly,
     rentalcover::{self, PolicyChange},
     rocketkor,
-    sandbox::{Provider, Sandbox},
+    sandbox::{Sandbox, Service},
     Decimal, RetryPolicy, Secret,
 };
 use serde_json::json;
@@ -60,25 +60,25 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
             sandbox.inject(operation, fault);
         }
         let rc = rentalcover::Client::builder()
-            .base_url(sandbox.base_url(Provider::RentalCover))
+            .base_url(sandbox.base_url(Service::RentalCover))
             .credential(KEY)
             .retry(RetryPolicy::none())
             .build()
             .unwrap();
         let ins = insly::Client::builder()
-            .base_url(sandbox.base_url(Provider::Insly))
+            .base_url(sandbox.base_url(Service::Insly))
             .credential(TOKEN)
             .retry(RetryPolicy::none())
             .build()
             .unwrap();
         let ec = ecurring::Client::builder()
-            .base_url(sandbox.base_url(Provider::ECurring))
+            .base_url(sandbox.base_url(Service::ECurring))
             .credential(EC)
             .retry(RetryPolicy::none())
             .build()
             .unwrap();
         let rk = rocketkor::Client::builder()
-            .base_url(sandbox.base_url(Provider::RocketKor))
+            .base_url(sandbox.base_url(Service::RocketKor))
             .credential(RK)
             .retry(RetryPolicy::none())
             .build()
@@ -128,7 +128,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     }
     // Validation errors that involve a secret member.
     let rk = rocketkor::Client::builder()
-        .base_url(sandbox.base_url(Provider::RocketKor))
+        .base_url(sandbox.base_url(Service::RocketKor))
         .credential(RK)
         .build()
         .unwrap();

@@ -8,7 +8,7 @@ use partner_bindings::{
     ecurring, insly,
     rentalcover::{self, PolicyChange},
     rocketkor,
-    sandbox::{Provider, Sandbox},
+    sandbox::{Sandbox, Service},
     Decimal, Error,
 };
 use serde_json::{json, Value};
@@ -122,8 +122,8 @@ pub async fn run(json_output: bool) -> ExitCode {
 
 fn rentalcover_client(sandbox: &Sandbox) -> Result<rentalcover::Client, String> {
     rentalcover::Client::builder()
-        .base_url(sandbox.base_url(Provider::RentalCover))
-        .credential(Provider::RentalCover.credential())
+        .base_url(sandbox.base_url(Service::RentalCover))
+        .credential(Service::RentalCover.credential())
         .build()
         .map_err(failed)
 }
@@ -225,8 +225,8 @@ async fn rentalcover_policy(sandbox: &Sandbox) -> Outcome {
 
 async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
     let client = insly::Client::builder()
-        .base_url(sandbox.base_url(Provider::Insly))
-        .credential(Provider::Insly.credential())
+        .base_url(sandbox.base_url(Service::Insly))
+        .credential(Service::Insly.credential())
         .build()
         .map_err(failed)?;
     let products = |list: &[&str]| -> Result<insly::types::Products, String> {
@@ -263,8 +263,8 @@ async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
 
 async fn ecurring_address(sandbox: &Sandbox) -> Outcome {
     let client = ecurring::Client::builder()
-        .base_url(sandbox.base_url(Provider::ECurring))
-        .credential(Provider::ECurring.credential())
+        .base_url(sandbox.base_url(Service::ECurring))
+        .credential(Service::ECurring.credential())
         .build()
         .map_err(failed)?;
     let change = ecurring::types::CustomerAttributesUpdate::builder()
@@ -303,8 +303,8 @@ async fn ecurring_address(sandbox: &Sandbox) -> Outcome {
 
 fn rocketkor_client(sandbox: &Sandbox) -> Result<rocketkor::Client, String> {
     rocketkor::Client::builder()
-        .base_url(sandbox.base_url(Provider::RocketKor))
-        .credential(Provider::RocketKor.credential())
+        .base_url(sandbox.base_url(Service::RocketKor))
+        .credential(Service::RocketKor.credential())
         .build()
         .map_err(failed)
 }
