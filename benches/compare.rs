@@ -13,7 +13,7 @@ use std::{
 use futures::StreamExt;
 use partner_bindings::{
     ecurring, rentalcover, rocketkor,
-    sandbox::{Provider, Sandbox},
+    sandbox::{Sandbox, Service},
     Decimal, RetryPolicy,
 };
 use serde::Deserialize;
@@ -481,12 +481,12 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let http = reqwest::Client::new();
-        let base = |p: Provider| format!("{url}/{}", p.name());
+        let base = |p: Service| format!("{url}/{}", p.name());
 
         // RentalCover quote (QuoteOnly=1 saves nothing, so every call is the same).
         let rc = rentalcover::Client::builder()
-            .environment(partner_bindings::rentalcover::Environment::Custom(base(Provider::RentalCover)))
-            .credential(Provider::RentalCover.credential())
+            .environment(partner_bindings::rentalcover::Environment::Custom(base(Service::RentalCover)))
+            .credential(Service::RentalCover.credential())
             .build()
             .unwrap();
         let request: Value =
@@ -498,7 +498,7 @@ fn main() {
             r
         })
         .unwrap();
-        let quote_url = format!("{}/insurances/update/AB12-345C-INS", base(Provider::RentalCover));
+        let quote_url = format!("{}/insurances/update/AB12-345C-INS", base(Service::RentalCover));
         overhead_case(
             "overhead-rentalcover-quote",
             "RentalCover update quote",
@@ -530,11 +530,11 @@ fn main() {
 
         // eCurring PATCH.
         let ec = ecurring::Client::builder()
-            .environment(partner_bindings::ecurring::Environment::Custom(base(Provider::ECurring)))
-            .credential(Provider::ECurring.credential())
+            .environment(partner_bindings::ecurring::Environment::Custom(base(Service::ECurring)))
+            .credential(Service::ECurring.credential())
             .build()
             .unwrap();
-        let patch_url = format!("{}/customers/1", base(Provider::ECurring));
+        let patch_url = format!("{}/customers/1", base(Service::ECurring));
         let document = json!({"data": {"type": "customer", "id": "1", "attributes": {"street": "Payment lane", "house_number": "1", "middle_name": null}}});
         overhead_case(
             "overhead-ecurring-patch",
@@ -569,11 +569,11 @@ fn main() {
 
         // RocketKOR PUT.
         let rk = rocketkor::Client::builder()
-            .environment(partner_bindings::rocketkor::Environment::Custom(base(Provider::RocketKor)))
-            .credential(Provider::RocketKor.credential())
+            .environment(partner_bindings::rocketkor::Environment::Custom(base(Service::RocketKor)))
+            .credential(Service::RocketKor.credential())
             .build()
             .unwrap();
-        let put_url = format!("{}/v1/customers/{ROCKETKOR_ID}", base(Provider::RocketKor));
+        let put_url = format!("{}/v1/customers/{ROCKETKOR_ID}", base(Service::RocketKor));
         let id: uuid::Uuid = ROCKETKOR_ID.parse().unwrap();
         overhead_case(
             "overhead-rocketkor-put",
@@ -607,8 +607,8 @@ fn main() {
         // Scale: 10,000 calls through one client, 256 in flight.
         let total = if smoke { 500 } else { 10_000 };
         let scale = ecurring::Client::builder()
-            .environment(partner_bindings::ecurring::Environment::Custom(base(Provider::ECurring)))
-            .credential(Provider::ECurring.credential())
+            .environment(partner_bindings::ecurring::Environment::Custom(base(Service::ECurring)))
+            .credential(Service::ECurring.credential())
             .retry(RetryPolicy::none())
             .build()
             .unwrap();

@@ -10,14 +10,14 @@ mod common;
 use common::fixture;
 use partner_bindings::{
     ecurring, insly, rentalcover, rocketkor,
-    sandbox::{Provider, Sandbox},
+    sandbox::{Sandbox, Service},
     Decimal, Error, RetryPolicy,
 };
 use serde_json::{json, Value};
 
 /// The operations: provider, operationId, a valid request (richer than the documented
 /// example, so nested members exist to break), the path, the method.
-fn operations() -> Vec<(Provider, &'static str, Value, &'static str, &'static str)> {
+fn operations() -> Vec<(Service, &'static str, Value, &'static str, &'static str)> {
     let mut insurance = fixture("rentalcover", "update_insurance.request.json");
     insurance["QuoteOnly"] = json!(1);
     insurance["FromDate"] = json!("2026-12-01 10:00:00");
@@ -41,35 +41,35 @@ fn operations() -> Vec<(Provider, &'static str, Value, &'static str, &'static st
     });
     vec![
         (
-            Provider::RentalCover,
+            Service::RentalCover,
             "updateInsurance",
             insurance,
             "/insurances/update/AB12-345C-INS",
             "POST",
         ),
         (
-            Provider::RentalCover,
+            Service::RentalCover,
             "updateCustomer",
             customer,
             "/insurances/updateCustomer",
             "POST",
         ),
         (
-            Provider::Insly,
+            Service::Insly,
             "updatePolicy",
             fixture("insly", "update_policy.request.json"),
             "/api/policy/update",
             "POST",
         ),
         (
-            Provider::ECurring,
+            Service::ECurring,
             "updateCustomer",
             document,
             "/customers/1",
             "PATCH",
         ),
         (
-            Provider::RocketKor,
+            Service::RocketKor,
             "updateIndividualCustomer",
             profile,
             "/v1/customers/0e01f271-80b1-4724-b5dc-6959c7cd88dc",
@@ -78,7 +78,7 @@ fn operations() -> Vec<(Provider, &'static str, Value, &'static str, &'static st
     ]
 }
 
-fn spec(provider: Provider) -> Value {
+fn spec(provider: Service) -> Value {
     serde_json::from_str(provider.spec_json()).unwrap()
 }
 
@@ -162,12 +162,7 @@ fn violation(rule: &str, value: &Value, all: &[(String, Value)]) -> Option<Value
 /// A member: its JSON pointer, its rules, whether it is required.
 type Member = (String, Vec<(String, Value)>, bool);
 /// A conditional rule: provider, operation, the member named, how to break it.
-type Conditional = (
-    Provider,
-    &'static str,
-    &'static str,
-    Box<dyn Fn(&mut Value)>,
-);
+type Conditional = (Service, &'static str, &'static str, Box<dyn Fn(&mut Value)>);
 
 /// Every member path of a request schema with its constraints, one level into objects and
 /// into the first item of arrays, as JSON pointers into the valid request.
@@ -222,7 +217,7 @@ fn set(value: &mut Value, pointer: &str, new: Option<Value>) {
 
 /// The facade's verdict on a raw request body: the member it names, with nothing sent.
 async fn facade(
-    provider: Provider,
+    provider: Service,
     operation: &str,
     body: Value,
     sandbox: &Sandbox,
@@ -239,7 +234,7 @@ async fn facade(
         };
     }
     let result: Result<(), Error> = match (provider, operation) {
-        (Provider::RentalCover, "updateInsurance") => {
+        (Service::RentalCover, "updateInsurance") => {
             let typed = typed!(rentalcover::types::UpdateInsuranceRequest);
             let client = rentalcover::Client::builder()
                 .environment(partner_bindings::rentalcover::Environment::Custom(base))
@@ -254,7 +249,7 @@ async fn facade(
                 .await
                 .map(drop)
         }
-        (Provider::RentalCover, _) => {
+        (Service::RentalCover, _) => {
             let typed = typed!(rentalcover::types::UpdateCustomerRequest);
             let client = rentalcover::Client::builder()
                 .environment(partner_bindings::rentalcover::Environment::Custom(base))
@@ -268,7 +263,7 @@ async fn facade(
                 .await
                 .map(drop)
         }
-        (Provider::Insly, _) => {
+        (Service::Insly, _) => {
             let typed = typed!(insly::types::UpdatePolicyRequest);
             let client = insly::Client::builder()
                 .environment(partner_bindings::insly::Environment::Custom(base))
@@ -277,7 +272,7 @@ async fn facade(
                 .unwrap();
             client.update_policy().request(typed).send().await.map(drop)
         }
-        (Provider::ECurring, _) => {
+        (Service::ECurring, _) => {
             let typed = typed!(ecurring::types::CustomerUpdateDocument);
             let client = ecurring::Client::builder()
                 .environment(partner_bindings::ecurring::Environment::Custom(base))
@@ -291,7 +286,7 @@ async fn facade(
                 .await
                 .map(drop)
         }
-        (Provider::RocketKor, _) => {
+        (Service::RocketKor, _) => {
             let typed = typed!(rocketkor::types::UpdateIndividualCustomerRequest);
             let client = rocketkor::Client::builder()
                 .environment(partner_bindings::rocketkor::Environment::Custom(base))
@@ -320,14 +315,14 @@ async fn facade(
 /// The sandbox's verdict on the same raw body: (status, response body).
 async fn sandbox_verdict(
     sandbox: &Sandbox,
-    provider: Provider,
+    provider: Service,
     method: &str,
     path: &str,
     body: &Value,
 ) -> (u16, String) {
     let (auth_name, auth_value, media) = match provider {
-        Provider::RentalCover => ("x_api_key", "sandbox-key", "application/json"),
-        Provider::ECurring => ("x-authorization", "sandbox-key", "application/vnd.api+json"),
+        Service::RentalCover => ("x_api_key", "sandbox-key", "application/json"),
+        Service::ECurring => ("x-authorization", "sandbox-key", "application/vnd.api+json"),
         _ => ("authorization", "Bearer sandbox-token", "application/json"),
     };
     let response = reqwest::Client::new()
@@ -424,7 +419,7 @@ async fn every_declared_constraint_is_refused_by_facade_and_sandbox() {
                 let facade_ok = (matches!(&local, Ok(named) if same_member(named, wire))
                     && sent == 0)
                     || (coerced && local.as_ref().is_err_and(|e| e == "accepted"));
-                let invalid = if provider == Provider::ECurring {
+                let invalid = if provider == Service::ECurring {
                     422
                 } else {
                     400
@@ -443,19 +438,19 @@ async fn every_declared_constraint_is_refused_by_facade_and_sandbox() {
     // Conditional rules the schema cannot hold, documented on the pages.
     let conditional: Vec<Conditional> = vec![
         (
-            Provider::RentalCover,
+            Service::RentalCover,
             "updateInsurance",
             "FromDate",
             Box::new(|b: &mut Value| b["ToDate"] = json!("2026-11-01 10:00:00")),
         ),
         (
-            Provider::ECurring,
+            Service::ECurring,
             "updateCustomer",
             "bank_holder",
             Box::new(|b: &mut Value| b["data"]["attributes"]["iban"] = json!("NL91ABNA0417164300")),
         ),
         (
-            Provider::RocketKor,
+            Service::RocketKor,
             "updateIndividualCustomer",
             "name",
             Box::new(|b: &mut Value| {
@@ -463,7 +458,7 @@ async fn every_declared_constraint_is_refused_by_facade_and_sandbox() {
             }),
         ),
         (
-            Provider::RocketKor,
+            Service::RocketKor,
             "updateIndividualCustomer",
             "stateCode",
             Box::new(|b: &mut Value| {
@@ -474,7 +469,7 @@ async fn every_declared_constraint_is_refused_by_facade_and_sandbox() {
             }),
         ),
         (
-            Provider::RocketKor,
+            Service::RocketKor,
             "updateIndividualCustomer",
             "primary",
             Box::new(|b: &mut Value| {
@@ -483,7 +478,7 @@ async fn every_declared_constraint_is_refused_by_facade_and_sandbox() {
             }),
         ),
         (
-            Provider::RocketKor,
+            Service::RocketKor,
             "updateIndividualCustomer",
             "socialIdCountryCode",
             Box::new(|b: &mut Value| {

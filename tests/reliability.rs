@@ -15,7 +15,7 @@ use partner_bindings::{
     ecurring, insly,
     rentalcover::{self},
     rocketkor,
-    sandbox::{Provider, Sandbox},
+    sandbox::{Sandbox, Service},
     Decimal, Error,
 };
 use serde_json::json;
@@ -54,14 +54,14 @@ impl Op {
         }
     }
 
-    fn provider(self) -> Provider {
+    fn provider(self) -> Service {
         match self {
             Op::RentalCoverCustomer | Op::RentalCoverQuote | Op::RentalCoverConfirm => {
-                Provider::RentalCover
+                Service::RentalCover
             }
-            Op::InslyAdjustment => Provider::Insly,
-            Op::ECurringPatch => Provider::ECurring,
-            Op::RocketKorPut => Provider::RocketKor,
+            Op::InslyAdjustment => Service::Insly,
+            Op::ECurringPatch => Service::ECurring,
+            Op::RocketKorPut => Service::RocketKor,
         }
     }
 
@@ -404,7 +404,7 @@ fn rentalcover_client(base: &str) -> rentalcover::Client {
         .environment(partner_bindings::rentalcover::Environment::Custom(
             (base).into(),
         ))
-        .credential(Provider::RentalCover.credential())
+        .credential(Service::RentalCover.credential())
         .retry(fast_retries())
         .timeout(TIMEOUT)
         .build()
@@ -472,9 +472,9 @@ async fn a_thousand_concurrent_calls_through_one_client() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = ecurring::Client::builder()
         .environment(partner_bindings::ecurring::Environment::Custom(
-            sandbox.base_url(Provider::ECurring),
+            sandbox.base_url(Service::ECurring),
         ))
-        .credential(Provider::ECurring.credential())
+        .credential(Service::ECurring.credential())
         .build()
         .unwrap();
     let calls = (0..1000).map(|i| {
@@ -517,7 +517,7 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
     let response = reqwest::Client::new()
         .patch(format!(
             "{}/customers/1",
-            sandbox.base_url(Provider::ECurring)
+            sandbox.base_url(Service::ECurring)
         ))
         .header("x-authorization", "sandbox-key")
         .header("content-type", "application/vnd.api+json")
@@ -532,7 +532,7 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
         let response = reqwest::Client::new()
             .post(format!(
                 "{}/api/policy/update",
-                sandbox.base_url(Provider::Insly)
+                sandbox.base_url(Service::Insly)
             ))
             .header("authorization", "Bearer sandbox-token")
             .header("content-type", "application/json")
@@ -551,9 +551,9 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
     // Still serving, with the stalled connections open.
     let client = ecurring::Client::builder()
         .environment(partner_bindings::ecurring::Environment::Custom(
-            sandbox.base_url(Provider::ECurring),
+            sandbox.base_url(Service::ECurring),
         ))
-        .credential(Provider::ECurring.credential())
+        .credential(Service::ECurring.credential())
         .build()
         .unwrap();
     for _ in 0..20 {

@@ -12,7 +12,7 @@ use partner_bindings::{
     ecurring, insly,
     rentalcover::{self, Adjustment},
     rocketkor,
-    sandbox::{Provider, Sandbox, SANDBOX_KEY, SANDBOX_TOKEN},
+    sandbox::{Sandbox, Service, SANDBOX_KEY, SANDBOX_TOKEN},
     Decimal, Error, RetryPolicy,
 };
 use serde_json::{json, Value};
@@ -24,7 +24,7 @@ const ROCKETKOR_ID: &str = "0e01f271-80b1-4724-b5dc-6959c7cd88dc";
 async fn call(
     sandbox: &Sandbox,
     method: &str,
-    provider: Provider,
+    provider: Service,
     path: &str,
     headers: &[(&str, &str)],
     body: Option<Vec<u8>>,
@@ -48,17 +48,17 @@ async fn call(
     (status, headers, response.bytes().await.unwrap().to_vec())
 }
 
-fn auth(provider: Provider) -> Vec<(&'static str, &'static str)> {
+fn auth(provider: Service) -> Vec<(&'static str, &'static str)> {
     match provider {
-        Provider::RentalCover => vec![
+        Service::RentalCover => vec![
             ("x_api_key", SANDBOX_KEY),
             ("content-type", "application/json"),
         ],
-        Provider::ECurring => vec![
+        Service::ECurring => vec![
             ("x-authorization", SANDBOX_KEY),
             ("content-type", "application/vnd.api+json"),
         ],
-        Provider::Insly | Provider::RocketKor => vec![
+        Service::Insly | Service::RocketKor => vec![
             ("authorization", "Bearer sandbox-token"),
             ("content-type", "application/json"),
         ],
@@ -66,40 +66,40 @@ fn auth(provider: Provider) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Each operation: provider, method, path, the documented request.
-fn operations() -> Vec<(Provider, &'static str, String, Value, &'static str)> {
+fn operations() -> Vec<(Service, &'static str, String, Value, &'static str)> {
     let mut insurance = fixture("rentalcover", "update_insurance.request.json");
     insurance["QuoteOnly"] = json!(1);
     vec![
         (
-            Provider::RentalCover,
+            Service::RentalCover,
             "POST",
             "/insurances/updateCustomer".into(),
             fixture("rentalcover", "update_customer.request.json"),
             "rentalcover.updateCustomer",
         ),
         (
-            Provider::RentalCover,
+            Service::RentalCover,
             "POST",
             format!("/insurances/update/{RENTALCOVER_REF}"),
             insurance,
             "rentalcover.updateInsurance",
         ),
         (
-            Provider::Insly,
+            Service::Insly,
             "POST",
             "/api/policy/update".into(),
             fixture("insly", "update_policy.request.json"),
             "insly.updatePolicy",
         ),
         (
-            Provider::ECurring,
+            Service::ECurring,
             "PATCH",
             "/customers/1".into(),
             fixture("ecurring", "update_customer.request.json"),
             "ecurring.updateCustomer",
         ),
         (
-            Provider::RocketKor,
+            Service::RocketKor,
             "PUT",
             format!("/v1/customers/{ROCKETKOR_ID}"),
             fixture("rocketkor", "update_individual_customer.request.json"),
@@ -132,7 +132,7 @@ async fn documented_requests_succeed_and_are_counted() {
             "{operation}: {}",
             String::from_utf8_lossy(&response)
         );
-        let media = if provider == Provider::ECurring {
+        let media = if provider == Service::ECurring {
             "application/vnd.api+json"
         } else {
             "application/json"
@@ -153,18 +153,18 @@ async fn errors_come_in_each_providers_shape() {
         let shape = |status: u16, raw: &[u8]| {
             let value = json_of(raw);
             match provider {
-                Provider::RentalCover => assert!(
+                Service::RentalCover => assert!(
                     value["errors"].is_object() || value["errors"].is_array(),
                     "{value}"
                 ),
-                Provider::Insly => {
+                Service::Insly => {
                     assert_eq!(value["status"], status, "{value}");
                     assert!(value["message"].is_string(), "{value}");
                 }
-                Provider::ECurring => {
+                Service::ECurring => {
                     assert_eq!(value["errors"][0]["status"], status.to_string(), "{value}")
                 }
-                Provider::RocketKor => {
+                Service::RocketKor => {
                     assert_eq!(value["status"], status, "{value}");
                     assert!(
                         value["code"].is_string() && value["errors"].is_array(),
@@ -219,21 +219,21 @@ async fn errors_come_in_each_providers_shape() {
         // 400 (422 for JSON:API): a body that breaks the spec, naming the member.
         let mut broken = json_of(&body);
         let (member, expected_field) = match provider {
-            Provider::RentalCover if path.contains("updateCustomer") => {
+            Service::RentalCover if path.contains("updateCustomer") => {
                 ("AgentReference", "AgentReference")
             }
-            Provider::RentalCover => ("FromDate", "FromDate"),
-            Provider::Insly => ("policy_oid", "policy_oid"),
-            Provider::ECurring => ("data", "data"),
-            Provider::RocketKor => ("firstName", "firstName"),
+            Service::RentalCover => ("FromDate", "FromDate"),
+            Service::Insly => ("policy_oid", "policy_oid"),
+            Service::ECurring => ("data", "data"),
+            Service::RocketKor => ("firstName", "firstName"),
         };
         match provider {
-            Provider::ECurring => {
+            Service::ECurring => {
                 broken["data"]["attributes"]["country_iso2"] = json!("Netherlands")
             }
-            Provider::RocketKor => broken[member] = json!("x".repeat(41)),
-            Provider::Insly => broken[member] = json!("twelve"),
-            Provider::RentalCover => broken[member] = json!(42),
+            Service::RocketKor => broken[member] = json!("x".repeat(41)),
+            Service::Insly => broken[member] = json!("twelve"),
+            Service::RentalCover => broken[member] = json!(42),
         }
         let (status, _, raw) = call(
             &sandbox,
@@ -244,7 +244,7 @@ async fn errors_come_in_each_providers_shape() {
             Some(broken.to_string().into_bytes()),
         )
         .await;
-        let invalid = if provider == Provider::ECurring {
+        let invalid = if provider == Service::ECurring {
             422
         } else {
             400
@@ -257,7 +257,7 @@ async fn errors_come_in_each_providers_shape() {
         );
         let value = shape(invalid, &raw);
         let text = value.to_string();
-        let named = if provider == Provider::ECurring {
+        let named = if provider == Service::ECurring {
             "/data/attributes/country_iso2"
         } else {
             expected_field
@@ -265,11 +265,11 @@ async fn errors_come_in_each_providers_shape() {
         assert!(text.contains(named), "{operation}: {text}");
 
         // Missing required member.
-        if provider != Provider::RocketKor {
+        if provider != Service::RocketKor {
             let mut missing = json_of(&body);
             let required = match provider {
-                Provider::RentalCover => "Email",
-                Provider::Insly => "customer_oid",
+                Service::RentalCover => "Email",
+                Service::Insly => "customer_oid",
                 _ => "data",
             };
             missing.as_object_mut().unwrap().remove(required);
@@ -345,7 +345,7 @@ async fn errors_come_in_each_providers_shape() {
     let (status, _, raw) = call(
         &sandbox,
         "POST",
-        Provider::RentalCover,
+        Service::RentalCover,
         "/insurances/update/ZZ99-999Z-INS",
         &[],
         Some(insurance.to_string().into_bytes()),
@@ -360,7 +360,7 @@ async fn errors_come_in_each_providers_shape() {
     let (status, _, _) = call(
         &sandbox,
         "PATCH",
-        Provider::ECurring,
+        Service::ECurring,
         "/customers/77",
         &[],
         Some(document.to_string().into_bytes()),
@@ -370,7 +370,7 @@ async fn errors_come_in_each_providers_shape() {
     let (status, _, raw) = call(
         &sandbox,
         "PUT",
-        Provider::RocketKor,
+        Service::RocketKor,
         "/v1/customers/11111111-2222-3333-4444-555555555555",
         &[],
         Some(b"{}".to_vec()),
@@ -381,7 +381,7 @@ async fn errors_come_in_each_providers_shape() {
     let (status, _, _) = call(
         &sandbox,
         "PUT",
-        Provider::RocketKor,
+        Service::RocketKor,
         "/v1/customers/not-a-uuid",
         &[],
         Some(b"{}".to_vec()),
@@ -393,7 +393,7 @@ async fn errors_come_in_each_providers_shape() {
     let (status, _, raw) = call(
         &sandbox,
         "POST",
-        Provider::Insly,
+        Service::Insly,
         "/api/policy/update",
         &[],
         Some(policy.to_string().into_bytes()),
@@ -424,25 +424,25 @@ async fn no_input_yields_a_server_error() {
     ];
     let paths = [
         (
-            Provider::RentalCover,
+            Service::RentalCover,
             "POST",
             format!("/insurances/update/{RENTALCOVER_REF}"),
         ),
         (
-            Provider::RentalCover,
+            Service::RentalCover,
             "POST",
             "/insurances/updateCustomer".to_string(),
         ),
-        (Provider::Insly, "POST", "/api/policy/update".to_string()),
-        (Provider::ECurring, "PATCH", "/customers/1".to_string()),
+        (Service::Insly, "POST", "/api/policy/update".to_string()),
+        (Service::ECurring, "PATCH", "/customers/1".to_string()),
         (
-            Provider::RocketKor,
+            Service::RocketKor,
             "PUT",
             format!("/v1/customers/{ROCKETKOR_ID}"),
         ),
-        (Provider::RocketKor, "PUT", "/v1/customers/%ZZ%".to_string()),
+        (Service::RocketKor, "PUT", "/v1/customers/%ZZ%".to_string()),
         (
-            Provider::ECurring,
+            Service::ECurring,
             "DELETE",
             "/customers/%F0%9F%92%A9".to_string(),
         ),
@@ -460,7 +460,7 @@ async fn no_input_yields_a_server_error() {
     }
 }
 
-fn client_parts(sandbox: &Sandbox, provider: Provider) -> (String, &'static str) {
+fn client_parts(sandbox: &Sandbox, provider: Service) -> (String, &'static str) {
     (sandbox.base_url(provider), provider.credential())
 }
 
@@ -653,7 +653,7 @@ async fn faults_are_injected_on_request() {
     let (status, _, _) = call(
         &sandbox,
         "PATCH",
-        Provider::ECurring,
+        Service::ECurring,
         path,
         &fault("delay=300"),
         Some(body.clone()),
@@ -665,7 +665,7 @@ async fn faults_are_injected_on_request() {
     let (status, headers, raw) = call(
         &sandbox,
         "PATCH",
-        Provider::ECurring,
+        Service::ECurring,
         path,
         &fault("status=503, retry-after=2"),
         Some(body.clone()),
@@ -680,7 +680,7 @@ async fn faults_are_injected_on_request() {
     let (status, headers, raw) = call(
         &sandbox,
         "PATCH",
-        Provider::ECurring,
+        Service::ECurring,
         path,
         &fault("html"),
         Some(body.clone()),
@@ -696,7 +696,7 @@ async fn faults_are_injected_on_request() {
     let (status, _, _) = call(
         &sandbox,
         "PATCH",
-        Provider::ECurring,
+        Service::ECurring,
         path,
         &fault("status=429;retry-after=1"),
         Some(body.clone()),
@@ -705,12 +705,12 @@ async fn faults_are_injected_on_request() {
     assert_eq!(status, 429);
 
     for broken in ["reset", "truncate"] {
-        let url = format!("{}{path}", sandbox.base_url(Provider::ECurring));
+        let url = format!("{}{path}", sandbox.base_url(Service::ECurring));
         let mut request = reqwest::Client::new()
             .patch(url)
             .header("x-sandbox-fault", broken)
             .body(body.clone());
-        for (name, value) in auth(Provider::ECurring) {
+        for (name, value) in auth(Service::ECurring) {
             request = request.header(name, value);
         }
         let result = match request.send().await {
@@ -723,7 +723,7 @@ async fn faults_are_injected_on_request() {
 
     // Through the facade: an at-most-once call on a reset is OutcomeUnknown after exactly one
     // request, and the sandbox applied it (the state changed).
-    let (base, key) = client_parts(&sandbox, Provider::Insly);
+    let (base, key) = client_parts(&sandbox, Service::Insly);
     let http = reqwest::Client::builder().default_headers(
         [(
             reqwest::header::HeaderName::from_static("x-sandbox-fault"),
@@ -779,7 +779,7 @@ async fn clients_reuse_connections() {
 
 #[test]
 fn bundled_specs_pass_the_structural_check_and_broken_ones_fail() {
-    for provider in Provider::ALL {
+    for provider in Service::ALL {
         let spec: Value = serde_json::from_str(provider.spec_json()).unwrap();
         assert_eq!(
             partner_bindings::sandbox::check_spec(&spec),
@@ -787,7 +787,7 @@ fn bundled_specs_pass_the_structural_check_and_broken_ones_fail() {
             "{provider:?}"
         );
     }
-    let mut spec: Value = serde_json::from_str(Provider::RocketKor.spec_json()).unwrap();
+    let mut spec: Value = serde_json::from_str(Service::RocketKor.spec_json()).unwrap();
     spec["components"]["schemas"]["Name40"]["maxLength"] = json!(3);
     spec["components"]["schemas"]["CountryCode3"]["pattern"] = json!("^[A-Z{3}$");
     let problems = partner_bindings::sandbox::check_spec(&spec);
@@ -795,7 +795,7 @@ fn bundled_specs_pass_the_structural_check_and_broken_ones_fail() {
         problems.iter().any(|p| p.contains("does not compile")),
         "{problems:?}"
     );
-    let mut spec: Value = serde_json::from_str(Provider::RocketKor.spec_json()).unwrap();
+    let mut spec: Value = serde_json::from_str(Service::RocketKor.spec_json()).unwrap();
     spec["components"]["schemas"]["Name40"]["maxLength"] = json!(3);
     let problems = partner_bindings::sandbox::check_spec(&spec);
     assert!(
@@ -804,7 +804,7 @@ fn bundled_specs_pass_the_structural_check_and_broken_ones_fail() {
             .any(|p| p.contains("firstName must be at most 3 characters")),
         "{problems:?}"
     );
-    let mut spec: Value = serde_json::from_str(Provider::Insly.spec_json()).unwrap();
+    let mut spec: Value = serde_json::from_str(Service::Insly.spec_json()).unwrap();
     spec["paths"]["/api/policy/update"]["post"]["requestBody"]["content"]["application/json"]
         ["schema"]["$ref"] = json!("#/components/schemas/Nope");
     let problems = partner_bindings::sandbox::check_spec(&spec);

@@ -12,7 +12,7 @@ use partner_bindings::{
     ecurring, insly,
     rentalcover::{self},
     rocketkor,
-    sandbox::{Provider, Sandbox},
+    sandbox::{Sandbox, Service},
     Decimal, RetryPolicy, Secret,
 };
 use serde_json::json;
@@ -61,7 +61,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
         }
         let rc = rentalcover::Client::builder()
             .environment(partner_bindings::rentalcover::Environment::Custom(
-                sandbox.base_url(Provider::RentalCover),
+                sandbox.base_url(Service::RentalCover),
             ))
             .credential(KEY)
             .retry(RetryPolicy::none())
@@ -69,7 +69,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
             .unwrap();
         let ins = insly::Client::builder()
             .environment(partner_bindings::insly::Environment::Custom(
-                sandbox.base_url(Provider::Insly),
+                sandbox.base_url(Service::Insly),
             ))
             .credential(TOKEN)
             .retry(RetryPolicy::none())
@@ -77,7 +77,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
             .unwrap();
         let ec = ecurring::Client::builder()
             .environment(partner_bindings::ecurring::Environment::Custom(
-                sandbox.base_url(Provider::ECurring),
+                sandbox.base_url(Service::ECurring),
             ))
             .credential(EC)
             .retry(RetryPolicy::none())
@@ -85,7 +85,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
             .unwrap();
         let rk = rocketkor::Client::builder()
             .environment(partner_bindings::rocketkor::Environment::Custom(
-                sandbox.base_url(Provider::RocketKor),
+                sandbox.base_url(Service::RocketKor),
             ))
             .credential(RK)
             .retry(RetryPolicy::none())
@@ -142,7 +142,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     // Validation errors that involve a secret member.
     let rk = rocketkor::Client::builder()
         .environment(partner_bindings::rocketkor::Environment::Custom(
-            sandbox.base_url(Provider::RocketKor),
+            sandbox.base_url(Service::RocketKor),
         ))
         .credential(RK)
         .build()

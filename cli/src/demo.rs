@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use partner_bindings::{
     ecurring, insly, rentalcover, rocketkor,
-    sandbox::{Provider, Sandbox},
+    sandbox::{Sandbox, Service},
     Decimal, Error,
 };
 use serde_json::{json, Value};
@@ -121,9 +121,9 @@ pub async fn run(json_output: bool) -> ExitCode {
 fn rentalcover_client(sandbox: &Sandbox) -> Result<rentalcover::Client, String> {
     rentalcover::Client::builder()
         .environment(rentalcover::Environment::Custom(
-            sandbox.base_url(Provider::RentalCover),
+            sandbox.base_url(Service::RentalCover),
         ))
-        .credential(Provider::RentalCover.credential())
+        .credential(Service::RentalCover.credential())
         .build()
         .map_err(failed)
 }
@@ -216,10 +216,8 @@ async fn rentalcover_policy(sandbox: &Sandbox) -> Outcome {
 
 async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
     let client = insly::Client::builder()
-        .environment(insly::Environment::Custom(
-            sandbox.base_url(Provider::Insly),
-        ))
-        .credential(Provider::Insly.credential())
+        .environment(insly::Environment::Custom(sandbox.base_url(Service::Insly)))
+        .credential(Service::Insly.credential())
         .build()
         .map_err(failed)?;
     let products = |list: &[&str]| -> Result<insly::types::Products, String> {
@@ -258,9 +256,9 @@ async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
 async fn ecurring_address(sandbox: &Sandbox) -> Outcome {
     let client = ecurring::Client::builder()
         .environment(ecurring::Environment::Custom(
-            sandbox.base_url(Provider::ECurring),
+            sandbox.base_url(Service::ECurring),
         ))
-        .credential(Provider::ECurring.credential())
+        .credential(Service::ECurring.credential())
         .build()
         .map_err(failed)?;
     let response = client
@@ -303,9 +301,9 @@ async fn ecurring_address(sandbox: &Sandbox) -> Outcome {
 fn rocketkor_client(sandbox: &Sandbox) -> Result<rocketkor::Client, String> {
     rocketkor::Client::builder()
         .environment(rocketkor::Environment::Custom(
-            sandbox.base_url(Provider::RocketKor),
+            sandbox.base_url(Service::RocketKor),
         ))
-        .credential(Provider::RocketKor.credential())
+        .credential(Service::RocketKor.credential())
         .build()
         .map_err(failed)
 }

@@ -14,7 +14,7 @@ mod ops;
 use std::{net::IpAddr, path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
-use partner_bindings::sandbox::{check_spec, Provider, Sandbox};
+use partner_bindings::sandbox::{check_spec, Sandbox, Service};
 
 /// Typed, safe calls to RentalCover, Insly, eCurring and RocketKOR, and a sandbox that
 /// speaks all four.
@@ -125,7 +125,7 @@ async fn serve(host: IpAddr, port: u16, quiet: bool) -> ExitCode {
         }
     };
     println!("sandbox listening on {}", sandbox.url());
-    for provider in Provider::ALL {
+    for provider in Service::ALL {
         println!(
             "  {:<12} {}   credential: {}",
             provider.name(),
@@ -148,7 +148,7 @@ async fn serve(host: IpAddr, port: u16, quiet: bool) -> ExitCode {
 fn specs(command: SpecsCommand) -> ExitCode {
     match command {
         SpecsCommand::List => {
-            for provider in Provider::ALL {
+            for provider in Service::ALL {
                 let spec: serde_json::Value =
                     serde_json::from_str(provider.spec_json()).unwrap_or_default();
                 println!(
@@ -172,7 +172,7 @@ fn specs(command: SpecsCommand) -> ExitCode {
                 eprintln!("error: cannot create {}: {e}", dir.display());
                 return ExitCode::from(exit::INVALID_INPUT);
             }
-            for provider in Provider::ALL {
+            for provider in Service::ALL {
                 for (ext, text) in [
                     ("yaml", provider.spec_yaml()),
                     ("json", provider.spec_json()),
@@ -189,7 +189,7 @@ fn specs(command: SpecsCommand) -> ExitCode {
         }
         SpecsCommand::Check { files } => {
             let specs: Vec<(String, Result<serde_json::Value, String>)> = if files.is_empty() {
-                Provider::ALL
+                Service::ALL
                     .iter()
                     .map(|p| {
                         let parsed = serde_json::from_str(p.spec_json()).map_err(|e| e.to_string());

@@ -7,7 +7,7 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-use partner_bindings::sandbox::{Provider, Sandbox};
+use partner_bindings::sandbox::{Sandbox, Service};
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_partner-bindings");
@@ -71,13 +71,13 @@ fn credentials() -> Vec<(&'static str, String)> {
     vec![
         (
             "RENTALCOVER_API_KEY",
-            Provider::RentalCover.credential().into(),
+            Service::RentalCover.credential().into(),
         ),
-        ("INSLY_API_TOKEN", Provider::Insly.credential().into()),
-        ("ECURRING_API_KEY", Provider::ECurring.credential().into()),
+        ("INSLY_API_TOKEN", Service::Insly.credential().into()),
+        ("ECURRING_API_KEY", Service::ECurring.credential().into()),
         (
             "ROCKETKOR_ACCESS_TOKEN",
-            Provider::RocketKor.credential().into(),
+            Service::RocketKor.credential().into(),
         ),
     ]
 }
@@ -135,7 +135,7 @@ fn demo_runs_every_flow_and_reports_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_provider_operation_against_the_sandbox() {
     let sandbox = Sandbox::start().await.unwrap();
-    let base = |p: Provider| sandbox.base_url(p);
+    let base = |p: Service| sandbox.base_url(p);
     let mut insurance = fixture("rentalcover", "update_insurance.request.json");
     insurance["FromDate"] = json!("2026-12-01 10:00:00");
     insurance["ToDate"] = json!("2026-12-04 10:00:00");
@@ -152,7 +152,7 @@ async fn every_provider_operation_against_the_sandbox() {
                     &fixture("rentalcover", "update_customer.request.json"),
                 ),
                 "--base-url".into(),
-                base(Provider::RentalCover),
+                base(Service::RentalCover),
             ],
             "rentalcover.updateCustomer",
         ),
@@ -163,7 +163,7 @@ async fn every_provider_operation_against_the_sandbox() {
                 "--body".into(),
                 write_temp("i.json", &fixture("insly", "update_policy.request.json")),
                 "--base-url".into(),
-                base(Provider::Insly),
+                base(Service::Insly),
             ],
             "insly.updatePolicy",
         ),
@@ -179,7 +179,7 @@ async fn every_provider_operation_against_the_sandbox() {
                     &fixture("ecurring", "update_customer.request.json"),
                 ),
                 "--base-url".into(),
-                base(Provider::ECurring),
+                base(Service::ECurring),
             ],
             "ecurring.updateCustomer",
         ),
@@ -195,7 +195,7 @@ async fn every_provider_operation_against_the_sandbox() {
                     &fixture("rocketkor", "update_individual_customer.request.json"),
                 ),
                 "--base-url".into(),
-                base(Provider::RocketKor),
+                base(Service::RocketKor),
             ],
             "rocketkor.updateIndividualCustomer",
         ),
@@ -235,7 +235,7 @@ async fn every_provider_operation_against_the_sandbox() {
     };
     // The body comes from the environment's base URL this time.
     let mut env = credentials();
-    env.push(("RENTALCOVER_BASE_URL", base(Provider::RentalCover)));
+    env.push(("RENTALCOVER_BASE_URL", base(Service::RentalCover)));
     let output = run_async(quote_args(false), env.clone(), None).await;
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(
@@ -264,7 +264,7 @@ async fn every_provider_operation_against_the_sandbox() {
         "--body",
         "-",
         "--base-url",
-        &base(Provider::ECurring),
+        &base(Service::ECurring),
     ]
     .iter()
     .map(|s| s.to_string())
@@ -277,7 +277,7 @@ async fn every_provider_operation_against_the_sandbox() {
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_exits_2_names_the_field_and_sends_nothing() {
     let sandbox = Sandbox::start().await.unwrap();
-    let rc = sandbox.base_url(Provider::RentalCover);
+    let rc = sandbox.base_url(Service::RentalCover);
     let mut backwards = fixture("rentalcover", "update_insurance.request.json");
     backwards["FromDate"] = json!("2026-12-09 10:00:00");
     backwards["ToDate"] = json!("2026-12-01 10:00:00");
@@ -317,7 +317,7 @@ async fn bad_input_exits_2_names_the_field_and_sends_nothing() {
                 "--body".into(),
                 write_temp("u.json", &unnamed),
                 "--base-url".into(),
-                sandbox.base_url(Provider::RocketKor),
+                sandbox.base_url(Service::RocketKor),
             ],
             credentials(),
             "addresses[0].name",
@@ -329,7 +329,7 @@ async fn bad_input_exits_2_names_the_field_and_sends_nothing() {
                 "--body".into(),
                 write_temp("w.json", &wrong_type),
                 "--base-url".into(),
-                sandbox.base_url(Provider::Insly),
+                sandbox.base_url(Service::Insly),
             ],
             credentials(),
             "member `policy_oid`",
@@ -370,7 +370,7 @@ async fn bad_input_exits_2_names_the_field_and_sends_nothing() {
                 "--body".into(),
                 write_temp("r2.json", &json!({})),
                 "--base-url".into(),
-                sandbox.base_url(Provider::RocketKor),
+                sandbox.base_url(Service::RocketKor),
             ],
             credentials(),
             "customerId: invalid length",
@@ -440,7 +440,7 @@ fn specs_list_export_and_check() {
     let dir = std::env::temp_dir().join(format!("partner-bindings-specs-{}", std::process::id()));
     let output = run(&["specs", "export", dir.to_str().unwrap()], &[], None);
     assert!(output.status.success(), "{}", text(&output.stderr));
-    for provider in Provider::ALL {
+    for provider in Service::ALL {
         let yaml = std::fs::read_to_string(dir.join(format!("{}.yaml", provider.name()))).unwrap();
         assert_eq!(yaml, provider.spec_yaml());
         let json: Value = serde_json::from_str(
@@ -458,7 +458,7 @@ fn specs_list_export_and_check() {
     assert!(output.status.success(), "{}", text(&output.stdout));
 
     // A broken spec fails with a clear message.
-    let broken = Provider::Insly
+    let broken = Service::Insly
         .spec_yaml()
         .replace("#/components/schemas/UkDate", "#/components/schemas/UkDat");
     let path = dir.join("broken.yaml");
@@ -577,7 +577,7 @@ async fn exit_codes_tell_what_happened_to_the_change() {
         body["QuoteOnly"] = json!(1);
         body
     });
-    let rc = sandbox.base_url(Provider::RentalCover);
+    let rc = sandbox.base_url(Service::RentalCover);
     // The sandbox prices this change at AUD 10.00: from 1.00 that is a charge of 9.00.
     let confirm = |extra: &[&str]| -> Vec<String> {
         let mut args: Vec<String> = [
@@ -634,12 +634,7 @@ async fn exit_codes_tell_what_happened_to_the_change() {
         .collect()
     };
     // Accepted: the answer goes to stdout with Stripe's client_secret redacted.
-    let output = run_async(
-        insly(sandbox.base_url(Provider::Insly)),
-        credentials(),
-        None,
-    )
-    .await;
+    let output = run_async(insly(sandbox.base_url(Service::Insly)), credentials(), None).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
@@ -647,7 +642,7 @@ async fn exit_codes_tell_what_happened_to_the_change() {
         "[redacted]"
     );
     assert!(!text(&output.stdout).contains("_secret_"));
-    let mut shown = insly(sandbox.base_url(Provider::Insly));
+    let mut shown = insly(sandbox.base_url(Service::Insly));
     shown.push("--show-secrets".into());
     let output = run_async(shown, credentials(), None).await;
     let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -663,12 +658,7 @@ async fn exit_codes_tell_what_happened_to_the_change() {
     ] {
         sandbox.inject("insly.updatePolicy", Some(fault));
         let before = sandbox.received("insly.updatePolicy");
-        let output = run_async(
-            insly(sandbox.base_url(Provider::Insly)),
-            credentials(),
-            None,
-        )
-        .await;
+        let output = run_async(insly(sandbox.base_url(Service::Insly)), credentials(), None).await;
         assert_exit(&output, code, message);
         assert_eq!(
             sandbox.received("insly.updatePolicy"),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
 
-use super::{example, now_text, Behaviour, Reject};
+use super::behaviour::{example, now_text, Behaviour, Reject};
 
 pub(crate) struct State {
     /// By id: the whole response document (`links` and `data`).

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use super::{example, json_amount, Behaviour, Reject};
+use super::behaviour::{example, json_amount, Behaviour, Reject};
 
 pub(crate) struct State {
     /// By email, lower case: (AgentReference, the `Customer` document).

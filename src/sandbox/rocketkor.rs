@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Map, Value};
 
-use super::{example, now_text, Behaviour, Reject};
+use super::behaviour::{example, now_text, Behaviour, Reject};
 
 pub(crate) struct State {
     customers: HashMap<String, Value>,

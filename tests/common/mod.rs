@@ -411,8 +411,8 @@ macro_rules! sandbox_client {
     ($provider:ident, $variant:ident, $sandbox:expr) => {
         client!(
             $provider,
-            $sandbox.base_url(partner_bindings::sandbox::Provider::$variant),
-            partner_bindings::sandbox::Provider::$variant.credential(),
+            $sandbox.base_url(partner_bindings::sandbox::Service::$variant),
+            partner_bindings::sandbox::Service::$variant.credential(),
             partner_bindings::RetryPolicy::default()
         )
     };
