@@ -1,4 +1,6 @@
 #![doc = include_str!("../README.md")]
+// docs.rs builds with `--cfg docsrs` on nightly, where `doc_cfg` badges feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // With no provider enabled, the shared machinery has no user.
