@@ -12,7 +12,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(url) => ecurring::Environment::Custom(url),
         Err(_) => ecurring::Environment::Production,
     };
-    let client = ecurring::Client::builder().environment(environment).build()?;
+    let client = ecurring::Client::builder()
+        .environment(environment)
+        .build()?;
     let result = client
         .update_customer("1")
         .street("Keizersgracht")

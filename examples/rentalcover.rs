@@ -37,7 +37,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await
     {
-        Ok(applied) => println!("applied: {}, now {}", applied.adjustment(), applied.new_total()),
+        Ok(applied) => println!(
+            "applied: {}, now {}",
+            applied.adjustment(),
+            applied.new_total()
+        ),
         Err(Error::Validation(broken)) => println!("not sent: {broken:?}"),
         Err(e) if e.may_have_been_applied() => println!("may have been charged, check: {e}"),
         Err(e) => println!("not applied: {e}"),

@@ -10,12 +10,17 @@ use partner_bindings::{rocketkor, Error};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let environment = match (std::env::var("ROCKETKOR_URL"), std::env::var("ROCKETKOR_HOST")) {
+    let environment = match (
+        std::env::var("ROCKETKOR_URL"),
+        std::env::var("ROCKETKOR_HOST"),
+    ) {
         (Ok(url), _) => rocketkor::Environment::Custom(url),
         (_, Ok(host)) => rocketkor::Environment::Host(host),
         _ => return Err("set ROCKETKOR_HOST or ROCKETKOR_URL".into()),
     };
-    let client = rocketkor::Client::builder().environment(environment).build()?;
+    let client = rocketkor::Client::builder()
+        .environment(environment)
+        .build()?;
     let phone = rocketkor::types::PhoneNumberInput::builder().number(Some(
         rocketkor::types::PhoneNumberInputNumber::normalized("+1 (617) 555-0100")?,
     ));
