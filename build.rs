@@ -889,11 +889,18 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                     });
                 }
                 "option" => {
-                    let doc_set = format!(" Sets or unsets `{wire}` (`None`: not sent).");
+                    // A required member that may be null ("use NULL if unknown"): `None`
+                    // sends `null`, which fulfils the requirement.
+                    let doc_set = if is_required {
+                        format!(" Sets `{wire}` to a value or to `null` (`None`).")
+                    } else {
+                        format!(" Sets or unsets `{wire}` (`None`: not sent).")
+                    };
                     setters.push(quote! {
                         #[doc = #doc_set]
                         pub fn #set_ident(mut self, value: ::std::option::Option<#inner>) -> Self {
                             self.members = self.members.#ident(value);
+                            #mark
                             self
                         }
                     });

@@ -39,6 +39,15 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! `QuoteOnly` belongs to the flow (`quote()` sends 1, the confirm 0): a caller cannot set
+//! it, so a "quote" that charges cannot be written.
+//!
+//! ```compile_fail
+//! # fn f(client: partner_bindings::rentalcover::Client) {
+//! let _ = client.update_insurance("AB12-345C-INS").quote_only(0);
+//! # }
+//! ```
 
 #[allow(
     clippy::all,
