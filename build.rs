@@ -76,6 +76,7 @@ fn generate(provider: &str, spec_path: &str, json_path: &Path) -> String {
         .unwrap_or_else(|e| panic!("generated code for {spec_path} does not parse: {e}"));
     syn::visit_mut::visit_file_mut(&mut ExtraDefaults, &mut file);
     syn::visit_mut::visit_file_mut(&mut NonExhaustive, &mut file);
+    syn::visit_mut::visit_file_mut(&mut DocumentRest { module: Vec::new() }, &mut file);
     for (type_name, field) in &patch_fields {
         let mut rewrite = TriState {
             type_name,
@@ -1182,6 +1183,110 @@ impl syn::visit_mut::VisitMut for NonExhaustive {
                     _ => {}
                 }
             }
+        }
+    }
+}
+
+/// A doc line for every public item the generator left undocumented (a spec member without
+/// a description, a builder setter, an enum value), naming what it is on the wire, so that
+/// every public item of the API is documented.
+struct DocumentRest {
+    module: Vec<String>,
+}
+
+fn has_doc(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("doc"))
+}
+
+/// The `rename` of a `#[serde(..)]` attribute, if any.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut rename = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                rename = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    rename
+}
+
+fn push_doc(attrs: &mut Vec<syn::Attribute>, text: String) {
+    let text = format!(" {text}");
+    attrs.push(syn::parse_quote!(#[doc = #text]));
+}
+
+impl syn::visit_mut::VisitMut for DocumentRest {
+    fn visit_item_mod_mut(&mut self, item: &mut syn::ItemMod) {
+        if !has_doc(&item.attrs) {
+            push_doc(
+                &mut item.attrs,
+                format!("Generated `{}` items.", item.ident),
+            );
+        }
+        self.module.push(item.ident.to_string());
+        syn::visit_mut::visit_item_mod_mut(self, item);
+        self.module.pop();
+    }
+
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        let in_builder = self.module.last().is_some_and(|m| m == "builder");
+        if !has_doc(&item.attrs) {
+            let text = if in_builder {
+                format!("Builder for [`{0}`](super::{0}).", item.ident)
+            } else {
+                format!("The spec's `{}`.", item.ident)
+            };
+            push_doc(&mut item.attrs, text);
+        }
+        for field in item.fields.iter_mut() {
+            if matches!(field.vis, syn::Visibility::Public(_)) && !has_doc(&field.attrs) {
+                let name = field
+                    .ident
+                    .as_ref()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default();
+                let wire = serde_rename(&field.attrs)
+                    .unwrap_or_else(|| name.trim_end_matches('_').to_owned());
+                push_doc(&mut field.attrs, format!("Wire name `{wire}`."));
+            }
+        }
+    }
+
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        if !has_doc(&item.attrs) {
+            push_doc(&mut item.attrs, format!("The spec's `{}`.", item.ident));
+        }
+        for variant in item.variants.iter_mut() {
+            if !has_doc(&variant.attrs) {
+                let text = match (serde_rename(&variant.attrs), &variant.fields) {
+                    (Some(wire), _) => format!("`{wire}` on the wire."),
+                    (None, syn::Fields::Unnamed(_)) => {
+                        format!("The value as a `{}`.", variant.ident)
+                    }
+                    (None, _) => format!("`{}` on the wire.", variant.ident),
+                };
+                push_doc(&mut variant.attrs, text);
+            }
+        }
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, item: &mut syn::ImplItemFn) {
+        if matches!(item.vis, syn::Visibility::Public(_)) && !has_doc(&item.attrs) {
+            let name = item.sig.ident.to_string();
+            let text = match name.as_str() {
+                "builder" => "A builder for this type.".to_owned(),
+                "new" => "A new value.".to_owned(),
+                _ if self.module.last().is_some_and(|m| m == "builder") => {
+                    format!("Sets `{}`.", name.trim_end_matches('_'))
+                }
+                _ => format!("`{name}`."),
+            };
+            push_doc(&mut item.attrs, text);
         }
     }
 }

@@ -91,7 +91,10 @@ pub enum Auth {
 impl Auth {
     /// The header name and value that carry `credential`, marked sensitive so that
     /// reqwest and hyper never print it.
-    pub fn header(self, credential: &Secret) -> Result<(HeaderName, HeaderValue), BuildError> {
+    pub(crate) fn header(
+        self,
+        credential: &Secret,
+    ) -> Result<(HeaderName, HeaderValue), BuildError> {
         let (name, value) = match self {
             Auth::Header(name) => (
                 HeaderName::from_bytes(name.as_bytes())
@@ -320,7 +323,7 @@ impl Call {
     /// Runs in `ClientHooks::pre`: auth, media type, and no `api-version` header
     /// (progenitor adds it; no provider documents it). The timeout is set per attempt in
     /// [`Call::execute`], clamped to the call's deadline.
-    pub fn prepare(&self, request: &mut reqwest::Request) {
+    pub(crate) fn prepare(&self, request: &mut reqwest::Request) {
         let has_body = request.body().is_some();
         let media = HeaderValue::from_static(self.shared.media_type);
         let headers = request.headers_mut();
@@ -335,7 +338,7 @@ impl Call {
     /// Runs in `ClientHooks::exec`: sends with retries as the safety table allows, reads
     /// each body whole (so a cut body is a transport failure here, not a decode error
     /// later), and records the last exchange.
-    pub async fn execute(
+    pub(crate) async fn execute(
         &self,
         request: reqwest::Request,
         operation: &'static str,

@@ -7,7 +7,6 @@
     clippy::all,
     clippy::pedantic,
     unused_imports,
-    missing_docs,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
