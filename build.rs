@@ -551,6 +551,8 @@ enum Take {
     Plain(syn::Type),
     /// A `u64` checked to be non-zero at `send()`.
     NonZero,
+    /// A date: a `chrono::NaiveDate` or its `YYYY-MM-DD` text (`crate::wire::DateInput`).
+    Date,
     /// Anything `TryInto` the type (a string for newtypes and enums, or the value):
     /// checked at `send()`, the wire name in the error.
     Convert(syn::Type),
@@ -564,6 +566,7 @@ fn take(ty: &syn::Type) -> Take {
         "::std::string::String" => Take::Text,
         "i64" | "f64" | "bool" | "i32" | "u64" | "u32" => Take::Plain(ty.clone()),
         "::std::num::NonZeroU64" => Take::NonZero,
+        "::chrono::naive::NaiveDate" => Take::Date,
         _ => Take::Convert(ty.clone()),
     }
 }
@@ -803,9 +806,30 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                     quote! { value: impl ::std::convert::Into<::std::string::String> },
                     quote! { let v = value.into(); self.members = self.members.#ident(#wrap); },
                 ),
+                // NaN and infinity would go out as `null`: refused like any bad value.
+                Take::Plain(t) if quote::ToTokens::to_token_stream(&t).to_string() == "f64" => (
+                    quote! { value: f64 },
+                    quote! {
+                        if value.is_finite() {
+                            let v = value;
+                            self.members = self.members.#ident(#wrap);
+                        } else {
+                            self.invalid(#wire, "must be a finite number");
+                        }
+                    },
+                ),
                 Take::Plain(t) => (
                     quote! { value: #t },
                     quote! { let v = value; self.members = self.members.#ident(#wrap); },
+                ),
+                Take::Date => (
+                    quote! { value: impl crate::wire::DateInput },
+                    quote! {
+                        match value.into_date() {
+                            ::std::result::Result::Ok(v) => self.members = self.members.#ident(#wrap),
+                            ::std::result::Result::Err(rule) => self.invalid(#wire, rule),
+                        }
+                    },
                 ),
                 Take::NonZero => (
                     quote! { value: u64 },
@@ -826,6 +850,9 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                     },
                 ),
             };
+            // Every setter replaces what an earlier call of it (or of its set_/clear_)
+            // said, errors included: the last call wins.
+            let forget = quote! { self.forget(#wire); };
             if shape == "list" {
                 let Take::Convert(t) = take(inner) else {
                     panic!("{provider} {op}: list member {wire} of a plain type is not supported")
@@ -843,6 +870,7 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                         V: ::std::convert::TryInto<#t>,
                         V::Error: ::std::fmt::Display,
                     {
+                        #forget
                         let mut list = ::std::vec::Vec::new();
                         for (i, item) in items.into_iter().enumerate() {
                             match item.try_into() {
@@ -856,6 +884,7 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                     }
                     #[doc = #doc_set]
                     pub fn #set_ident(mut self, items: ::std::option::Option<::std::vec::Vec<#t>>) -> Self {
+                        #forget
                         self.members = self.members.#ident(items.unwrap_or_default());
                         self
                     }
@@ -867,6 +896,7 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                 #[doc = ""]
                 #[doc = #required_doc]
                 pub fn #ident(mut self, #param) -> Self {
+                    #forget
                     #convert
                     #mark
                     self
@@ -879,11 +909,13 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                     setters.push(quote! {
                         #[doc = #doc_set]
                         pub fn #set_ident(mut self, value: crate::wire::Patch<#inner>) -> Self {
+                            #forget
                             self.members = self.members.#ident(value);
                             self
                         }
                         #[doc = #doc_clear]
                         pub fn #clear_ident(mut self) -> Self {
+                            #forget
                             self.members = self.members.#ident(crate::wire::Patch::<#inner>::Clear);
                             self
                         }
@@ -900,6 +932,7 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                     setters.push(quote! {
                         #[doc = #doc_set]
                         pub fn #set_ident(mut self, value: ::std::option::Option<#inner>) -> Self {
+                            #forget
                             self.members = self.members.#ident(value);
                             #mark
                             self
@@ -913,6 +946,7 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                     setters.push(quote! {
                         #[doc = #doc_set]
                         pub fn #set_ident(mut self, value: ::std::option::Option<#inner>) -> Self {
+                            #forget
                             match value {
                                 ::std::option::Option::Some(v) => {
                                     self.members = self.members.#ident(v);
@@ -958,11 +992,19 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
             format!(" `{operation_id}`: {summary}. See [`operation::{op_type}`]({op_type}).");
         let required_wires = required.iter();
         let param_wires = wire_params.iter();
+        let param_wires_again = wire_params.iter();
         let path_field_decls =
             quote! { #(pub(crate) #param_idents: ::std::option::Option<#param_types>,)* };
+        // Insly's update charges on send and has no second step: no `Clone`, so one built
+        // request cannot be sent twice by accident (like `rentalcover::Quote`).
+        let derives = if (provider, *op) == ("insly", "update_policy") {
+            quote! { #[derive(Debug)] }
+        } else {
+            quote! { #[derive(Debug, Clone)] }
+        };
         items.push(syn::parse_quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone)]
+            #derives
             #[must_use = "nothing is sent until it is sent"]
             pub struct #op_type {
                 pub(crate) client: super::super::Client,
@@ -1012,11 +1054,20 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
                 pub fn request(mut self, request: impl ::std::convert::Into<super::types::builder::#body_type>) -> Self {
                     self.members = request.into();
                     self.missing.clear();
+                    // Member errors are replaced; a bad path id stays.
+                    self.invalid.retain(|v| [#(#param_wires_again),*].contains(&v.field.as_str()));
                     self
                 }
 
+                /// Records a value that did not convert, naming a nested member by its wire
+                /// name too (`addresses[0].zipCode`).
                 fn invalid(&mut self, wire: &str, rule: impl ::std::fmt::Display) {
-                    self.invalid.push(crate::error::Violation::new(wire, rule.to_string()));
+                    self.invalid.push(crate::error::nested_violation(wire, &rule.to_string(), super::wire_name));
+                }
+
+                /// Drops what was recorded about member `wire` (and the members in it).
+                fn forget(&mut self, wire: &str) {
+                    self.invalid.retain(|v| !crate::error::names_member(&v.field, wire));
                 }
 
                 /// The request's members, typed, or every rule they break (missing
@@ -1067,8 +1118,13 @@ fn wire_names(file: &syn::File) -> syn::ItemFn {
             let (members, _) = members_of(file, &s.ident.to_string());
             for m in members {
                 let rust = m.ident.to_string();
-                if rust != m.wire && !pairs.iter().any(|(r, _)| *r == rust) {
-                    pairs.push((rust, m.wire));
+                match pairs.iter().find(|(r, _)| *r == rust) {
+                    Some((_, wire)) => assert_eq!(
+                        *wire, m.wire,
+                        "Rust member {rust} has two wire names; errors would name the wrong one"
+                    ),
+                    None if rust != m.wire => pairs.push((rust, m.wire)),
+                    None => {}
                 }
             }
         }

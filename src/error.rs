@@ -488,6 +488,32 @@ fn builder_violation(message: &str, wire_name: fn(&str) -> &str) -> Error {
     }
 }
 
+/// A value of member `outer` that did not convert; a message from a nested generated
+/// builder names the inner member, by its wire name (`addresses[0].zipCode: is required`).
+pub(crate) fn nested_violation(
+    outer: &str,
+    message: &str,
+    wire_name: fn(&str) -> &str,
+) -> Violation {
+    if let Some(field) = message.strip_prefix("no value supplied for ") {
+        return Violation::new(format!("{outer}.{}", wire_name(field)), "is required");
+    }
+    let converting = message.strip_prefix("error converting supplied value for ");
+    if let Some((field, rule)) = converting.and_then(|rest| rest.split_once(": ")) {
+        if !field.contains(' ') {
+            return Violation::new(format!("{outer}.{}", wire_name(field)), rule);
+        }
+    }
+    Violation::new(outer, message)
+}
+
+/// Whether violation field `field` is about member `wire` or something inside it.
+pub(crate) fn names_member(field: &str, wire: &str) -> bool {
+    field
+        .strip_prefix(wire)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
 /// Turns a generated builder's conversion error into a validation error naming the member.
 pub(crate) fn from_builder(e: impl fmt::Display, wire_name: fn(&str) -> &str) -> Error {
     builder_violation(&e.to_string(), wire_name)

@@ -80,6 +80,7 @@ impl std::error::Error for BuildError {
 
 /// How a provider wants its credential sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Auth {
     /// The raw credential in the named header (any case; sent lower case, as HTTP/2
     /// requires). A name that is not a valid header name is a [`BuildError`].
@@ -114,6 +115,7 @@ impl Auth {
 
 /// Whether an operation may be sent again once it may have reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Safety {
     /// Sending it twice has the same effect as once.
     Repeatable,
@@ -664,6 +666,9 @@ macro_rules! provider_client {
         /// `reqwest::Client` given to `new_with_client` only builds requests: none of its
         /// settings (proxy, TLS, default headers, timeouts, redirects) are used; configure
         /// those with `ClientBuilder::http_client`); it does not validate or type errors.
+        /// Hidden, and outside the semver promise: it is progenitor's API, and it skips
+        /// the facade's flows (RentalCover's quote-then-confirm and its `max_charge`).
+        #[doc(hidden)]
         pub use generated::Client as RawClient;
 
         /// A client for this provider: typed calls, validation before any I/O, safe retries
@@ -679,7 +684,9 @@ macro_rules! provider_client {
                 $crate::transport::ClientBuilder::default()
             }
 
-            /// The generated client, for calls the facade does not wrap.
+            /// The generated client, for calls the facade does not wrap. Hidden, and
+            /// outside the semver promise (see [`RawClient`]).
+            #[doc(hidden)]
             pub fn raw(&self) -> &RawClient {
                 &self.raw
             }

@@ -507,3 +507,38 @@ where
 
     deserializer.deserialize_any(Visitor(std::marker::PhantomData))
 }
+
+/// A calendar date for a date member (`DateOfBirth`, `dateOfBirth`): a `chrono::NaiveDate`,
+/// or its `YYYY-MM-DD` text, checked when the request is sent (the member's wire name is
+/// in the error).
+///
+/// ```
+/// use partner_bindings::wire::DateInput;
+/// let date = chrono::NaiveDate::from_ymd_opt(1990, 1, 31).unwrap();
+/// assert_eq!("1990-01-31".into_date(), Ok(date));
+/// assert_eq!(date.into_date(), Ok(date));
+/// assert!("31/01/1990".into_date().is_err());
+/// ```
+pub trait DateInput {
+    /// The date, or the rule the text breaks.
+    fn into_date(self) -> Result<chrono::NaiveDate, String>;
+}
+
+impl DateInput for chrono::NaiveDate {
+    fn into_date(self) -> Result<chrono::NaiveDate, String> {
+        Ok(self)
+    }
+}
+
+impl DateInput for &str {
+    fn into_date(self) -> Result<chrono::NaiveDate, String> {
+        chrono::NaiveDate::parse_from_str(self, "%Y-%m-%d")
+            .map_err(|_| "must be a real date, YYYY-MM-DD".to_owned())
+    }
+}
+
+impl DateInput for String {
+    fn into_date(self) -> Result<chrono::NaiveDate, String> {
+        self.as_str().into_date()
+    }
+}

@@ -247,3 +247,174 @@ async fn the_answer_carries_status_headers_and_the_request_id() {
     let customer = answer.into_inner().customer.unwrap();
     assert!(customer.email.is_some());
 }
+
+#[tokio::test]
+async fn the_last_call_of_a_setter_wins_errors_included() {
+    let server = Scripted::start(vec![Act::json(
+        200,
+        &fixture("insly", "update_policy.response.json"),
+    )])
+    .await;
+    let ins = insly::Client::builder()
+        .environment(insly::Environment::Custom(server.base.clone()))
+        .credential("t")
+        .build()
+        .unwrap();
+    // A bad value corrected by a later call of the same setter is not an error.
+    ins.update_policy()
+        .policy_oid(10_985_878)
+        .customer_oid(5_417_281)
+        .birthdate("1990-01-31")
+        .birthdate("31/01/1990")
+        .home_policy_excess(f64::NAN)
+        .set_home_policy_excess(None)
+        .send()
+        .await
+        .unwrap();
+    let sent = server.requests()[0].json();
+    assert_eq!(sent["birthdate"], "31/01/1990");
+    assert!(sent.get("home_policy_excess").is_none(), "{sent}");
+    // ... and a whole request replaces every member's error; a bad path id stays.
+    let whole: rocketkor::types::UpdateIndividualCustomerRequest =
+        serde_json::from_value(json!({"pronoun": "He/Him"})).unwrap();
+    let rk = rocketkor::Client::builder()
+        .environment(rocketkor::Environment::Custom(server.base.clone()))
+        .credential("t")
+        .build()
+        .unwrap();
+    let err = rk
+        .update_individual_customer("42")
+        .citizenship_country_code("Utopia")
+        .request(whole)
+        .send()
+        .await
+        .unwrap_err();
+    let found = violations(&err);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("customerId: "), "{found:?}");
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn numbers_that_json_cannot_carry_dates_and_nested_members_are_refused_by_wire_name() {
+    let server = Scripted::start(vec![Act::json(200, &json!({}))]).await;
+    let rc = rentalcover::Client::builder()
+        .environment(rentalcover::Environment::Custom(server.base.clone()))
+        .credential("k")
+        .build()
+        .unwrap();
+    let err = rc
+        .update_customer()
+        .agent_reference("LIUI-HQS7-INS")
+        .email("john.doe@example.com")
+        .date_of_birth("31/01/1990")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        violations(&err),
+        ["DateOfBirth: must be a real date, YYYY-MM-DD"]
+    );
+    // NaN and infinity would be sent as null: refused, on the charging flow too.
+    let err = rc
+        .update_insurance("AB12-345C-INS")
+        .cover_amount(f64::INFINITY)
+        .vehicle_std_liability_low(f64::NAN)
+        .quote(Decimal::new(60, 0))
+        .await
+        .unwrap_err();
+    let found = violations(&err);
+    assert!(
+        found.contains(&"CoverAmount: must be a finite number".to_string())
+            && found.contains(&"VehicleStdLiabilityLow: must be a finite number".to_string()),
+        "{found:#?}"
+    );
+    // A nested member is named by its path of wire names.
+    let rk = rocketkor::Client::builder()
+        .environment(rocketkor::Environment::Custom(server.base.clone()))
+        .credential("t")
+        .build()
+        .unwrap();
+    let err = rk
+        .update_individual_customer(CUSTOMER)
+        .addresses([rocketkor::types::AddressInput::builder()])
+        .send()
+        .await
+        .unwrap_err();
+    let found = violations(&err);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("addresses[0].") && found[0].ends_with(": is required"),
+        "{found:?}"
+    );
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn dates_take_the_rust_value_or_its_text() {
+    let mut answer = fixture("rentalcover", "update_insurance.response.json");
+    answer["TotalAmount"] = json!("75.00");
+    let server = Scripted::start(vec![Act::json(200, &answer)]).await;
+    let rc = rentalcover::Client::builder()
+        .environment(rentalcover::Environment::Custom(server.base.clone()))
+        .credential("k")
+        .build()
+        .unwrap();
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
+    rc.update_insurance("AB12-345C-INS")
+        .from_date(from)
+        .to_date("2026-12-05 10:00:00")
+        .first_name("Jack")
+        .last_name("Smith")
+        .email("jack@example.com")
+        .country("AU")
+        .quote(Decimal::new(60, 0))
+        .await
+        .unwrap();
+    let sent = server.requests()[0].json();
+    assert_eq!(sent["FromDate"], "2026-12-01 10:00:00");
+    assert_eq!(sent["ToDate"], "2026-12-05 10:00:00");
+
+    let server = Scripted::start(vec![Act::json(
+        200,
+        &fixture("rocketkor", "update_individual_customer.response.json"),
+    )])
+    .await;
+    let rk = rocketkor::Client::builder()
+        .environment(rocketkor::Environment::Custom(server.base.clone()))
+        .credential("t")
+        .build()
+        .unwrap();
+    rk.update_individual_customer(CUSTOMER)
+        .date_of_birth(chrono::NaiveDate::from_ymd_opt(1990, 1, 31).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests()[0].json()["dateOfBirth"], "1990-01-31");
+}
+
+#[tokio::test]
+async fn a_whole_request_cannot_turn_a_quote_into_a_charge() {
+    let mut answer = fixture("rentalcover", "update_insurance.response.json");
+    answer["TotalAmount"] = json!("75.00");
+    let server = Scripted::start(vec![Act::json(200, &answer)]).await;
+    let rc = rentalcover::Client::builder()
+        .environment(rentalcover::Environment::Custom(server.base.clone()))
+        .credential("k")
+        .build()
+        .unwrap();
+    let mut request = fixture("rentalcover", "update_insurance.request.json");
+    request["QuoteOnly"] = json!(0);
+    let charging: rentalcover::types::UpdateInsuranceRequest =
+        serde_json::from_value(request).unwrap();
+    assert_eq!(serde_json::to_value(&charging).unwrap()["QuoteOnly"], 0);
+    rc.update_insurance("AB12-345C-INS")
+        .request(charging)
+        .quote(Decimal::new(60, 0))
+        .await
+        .unwrap();
+    assert_eq!(server.requests()[0].json()["QuoteOnly"], 1);
+}

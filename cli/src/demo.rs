@@ -223,23 +223,22 @@ async fn insly_adjustment(sandbox: &Sandbox) -> Outcome {
     let products = |list: &[&str]| -> Result<insly::types::Products, String> {
         serde_json::from_value(json!({ "combined": list })).map_err(failed)
     };
-    let base = client
-        .update_policy()
-        .policy_oid(10_985_815)
-        .customer_oid(10_985_801)
-        .mta_type(2)
-        .home_policy_excess(300.0);
-    let add = base
-        .clone()
-        .products(products(&["core", "personal_possessions"])?)
+    // Two adjustments: each a request of its own (an Insly update is not Clone, so one
+    // built request cannot be sent twice).
+    let adjust = |list: &[&str]| -> Result<_, String> {
+        Ok(client
+            .update_policy()
+            .policy_oid(10_985_815)
+            .customer_oid(10_985_801)
+            .mta_type(2)
+            .home_policy_excess(300.0)
+            .products(products(list)?))
+    };
+    let add = adjust(&["core", "personal_possessions"])?
         .send()
         .await
         .map_err(failed)?;
-    let remove = base
-        .products(products(&["core"])?)
-        .send()
-        .await
-        .map_err(failed)?;
+    let remove = adjust(&["core"])?.send().await.map_err(failed)?;
     let (added, removed) = (add.payable(), remove.payable());
     match (added, removed) {
         (Some(a), Some(r)) if a > Decimal::ZERO && r < Decimal::ZERO => Ok(vec![

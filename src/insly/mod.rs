@@ -97,6 +97,24 @@ fn problems(body: &[u8]) -> Vec<Problem> {
 
 transport::provider_client!();
 
+impl TryFrom<chrono::NaiveDate> for types::UkDate {
+    type Error = types::error::ConversionError;
+
+    /// The `DD/MM/YYYY` text Insly wants for `birthdate`.
+    fn try_from(value: chrono::NaiveDate) -> Result<Self, Self::Error> {
+        value.format("%d/%m/%Y").to_string().parse()
+    }
+}
+
+impl TryFrom<chrono::NaiveDate> for types::UpdatePolicyRequestEffectiveDate {
+    type Error = types::error::ConversionError;
+
+    /// The `DD/MM/YYYY` text Insly wants for `effective_date`.
+    fn try_from(value: chrono::NaiveDate) -> Result<Self, Self::Error> {
+        value.format("%d/%m/%Y").to_string().parse()
+    }
+}
+
 impl operation::UpdatePolicy {
     /// Sends the mid-term adjustment. It charges or refunds the policy holder's card, so
     /// it is sent at most once: an unclear outcome is [`Error::OutcomeUnknown`], a 2xx we

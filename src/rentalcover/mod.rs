@@ -45,7 +45,9 @@
 //!
 //! ```compile_fail
 //! # fn f(client: partner_bindings::rentalcover::Client) {
-//! let _ = client.update_insurance("AB12-345C-INS").quote_only(0);
+//! use partner_bindings::rentalcover::types::UpdateInsuranceRequestQuoteOnly;
+//! let charge = UpdateInsuranceRequestQuoteOnly::try_from(0).unwrap();
+//! let _ = client.update_insurance("AB12-345C-INS").quote_only(charge);
 //! # }
 //! ```
 
@@ -164,6 +166,15 @@ fn problems(body: &[u8]) -> Vec<Problem> {
 }
 
 transport::provider_client!();
+
+impl TryFrom<chrono::NaiveDateTime> for types::DateTimeText {
+    type Error = types::error::ConversionError;
+
+    /// The `yyyy-mm-dd hh:mm:ss` text RentalCover wants for `FromDate` and `ToDate`.
+    fn try_from(value: chrono::NaiveDateTime) -> Result<Self, Self::Error> {
+        value.format("%Y-%m-%d %H:%M:%S").to_string().parse()
+    }
+}
 
 impl operation::UpdateCustomer {
     /// Sends the change of the booking's customer details; `NewEmail` moves the booking to
@@ -321,8 +332,9 @@ fn validate_change(request: &types::UpdateInsuranceRequest) -> Result<(), Error>
     checks.finish()
 }
 
-/// An amount in a currency, exact.
+/// An amount in a currency, exact. Made by [`Money::new`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Money {
     /// The amount.
     pub amount: Decimal,
@@ -380,6 +392,7 @@ fn total_of(
 
 /// What confirming a change will do (or did) to the customer's card.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub enum Adjustment {
     /// The price does not change.
     NoCharge,
