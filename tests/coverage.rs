@@ -87,6 +87,7 @@ fn every_documented_request_field_is_declared() {
                 let module_header = match auth {
                     Auth::Header(name) => name.to_string(),
                     Auth::Bearer => "authorization".to_string(),
+                    other => panic!("an auth scheme this test does not know: {other:?}"),
                 };
                 security_headers(&spec).contains(&header) && module_header == header
             } else if let Some(name) = field.strip_prefix("path:") {

@@ -785,10 +785,7 @@ async fn quote_then_confirm_sends_the_same_change_with_quote_only_0() {
         .quote(Decimal::new(4750, 2))
         .await
         .unwrap();
-    let aud = |cents| rentalcover::Money {
-        amount: Decimal::new(cents, 2),
-        currency: "AUD".into(),
-    };
+    let aud = |cents| rentalcover::Money::new(Decimal::new(cents, 2), "AUD");
     assert_eq!(quote.adjustment(), Adjustment::Charge(aud(1250)));
     assert_eq!(quote.adjustment().to_string(), "a charge of AUD 12.50");
     assert_eq!(quote.policy().reference.as_deref(), Some("AB12-345C-INS"));

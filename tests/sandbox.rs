@@ -506,10 +506,7 @@ async fn quote_only_1_saves_nothing_and_0_applies() {
         .unwrap();
     assert_eq!(
         back.adjustment(),
-        Adjustment::Refund(rentalcover::Money {
-            amount: Decimal::new(1500, 2),
-            currency: "AUD".into()
-        })
+        Adjustment::Refund(rentalcover::Money::new(Decimal::new(1500, 2), "AUD"))
     );
     assert_eq!(sandbox.received("rentalcover.updateInsurance"), 4);
 }
