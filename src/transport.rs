@@ -3,7 +3,7 @@
 //! headers, and the retry loop with its per-operation safety table.
 //!
 //! The generated `Client` of each provider carries a [`Call`] as its inner value, and its
-//! `ClientHooks` run [`Call::prepare`] and [`Call::execute`]; so even the raw generated
+//! `ClientHooks` run `Call::prepare` and `Call::execute`; so even the raw generated
 //! client (the escape hatch) sends auth, honours timeouts and never re-sends an unsafe call.
 
 use std::{
