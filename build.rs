@@ -1300,12 +1300,11 @@ impl syn::visit_mut::VisitMut for DocumentRest {
             push_doc(&mut item.attrs, text);
         }
         for field in item.fields.iter_mut() {
+            // A tuple struct's field is its value (missing_docs does not ask for it).
+            let Some(name) = field.ident.as_ref().map(|i| i.to_string()) else {
+                continue;
+            };
             if matches!(field.vis, syn::Visibility::Public(_)) && !has_doc(&field.attrs) {
-                let name = field
-                    .ident
-                    .as_ref()
-                    .map(|i| i.to_string())
-                    .unwrap_or_default();
                 let wire = serde_rename(&field.attrs)
                     .unwrap_or_else(|| name.trim_end_matches('_').to_owned());
                 push_doc(&mut field.attrs, format!("Wire name `{wire}`."));
