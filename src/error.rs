@@ -518,3 +518,52 @@ pub(crate) fn names_member(field: &str, wire: &str) -> bool {
 pub(crate) fn from_builder(e: impl fmt::Display, wire_name: fn(&str) -> &str) -> Error {
     builder_violation(&e.to_string(), wire_name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(rust: &str) -> &str {
+        match rust {
+            "country_code" => "countryCode",
+            "type_" => "type",
+            other => other,
+        }
+    }
+
+    #[test]
+    fn a_nested_builder_message_names_the_inner_member_by_its_wire_name() {
+        let v = nested_violation("addresses[0]", "no value supplied for type_", wire);
+        assert_eq!(v.to_string(), "addresses[0].type: is required");
+        let v = nested_violation(
+            "addresses[1]",
+            "error converting supplied value for country_code: longer than 3 characters",
+            wire,
+        );
+        assert_eq!(
+            v.to_string(),
+            "addresses[1].countryCode: longer than 3 characters"
+        );
+        // Not a member name (it has a space): the message is kept whole, on the outer member.
+        let message = "error converting supplied value for a thing: bad";
+        assert_eq!(
+            nested_violation("Country", message, wire).to_string(),
+            format!("Country: {message}")
+        );
+        assert_eq!(
+            nested_violation("Country", "longer than 2 characters", wire).to_string(),
+            "Country: longer than 2 characters"
+        );
+    }
+
+    #[test]
+    fn a_violation_belongs_to_a_member_or_to_what_is_inside_it() {
+        assert!(names_member("addresses", "addresses"));
+        assert!(names_member("addresses[0]", "addresses"));
+        assert!(names_member("addresses.name", "addresses"));
+        assert!(names_member("addresses[0].zipCode", "addresses"));
+        assert!(!names_member("addressesExtra", "addresses"));
+        assert!(!names_member("address", "addresses"));
+        assert!(!names_member("Email", "NewEmail"));
+    }
+}

@@ -302,6 +302,21 @@ impl<'de> Deserialize<'de> for Timestamp {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_date_is_taken_as_a_value_or_as_its_text_in_any_string_form() {
+        let date = chrono::NaiveDate::from_ymd_opt(1990, 1, 31).unwrap();
+        assert_eq!(date.into_date(), Ok(date));
+        assert_eq!("1990-01-31".into_date(), Ok(date));
+        assert_eq!(String::from("1990-01-31").into_date(), Ok(date));
+        for bad in ["31/01/1990", "1990-02-30", ""] {
+            assert_eq!(
+                String::from(bad).into_date(),
+                Err("must be a real date, YYYY-MM-DD".to_owned()),
+                "{bad:?}"
+            );
+        }
+    }
+
     fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(json: &str) -> T {
         let value: T = serde_json::from_str(json).unwrap();
         assert_eq!(

@@ -418,3 +418,54 @@ async fn a_whole_request_cannot_turn_a_quote_into_a_charge() {
         .unwrap();
     assert_eq!(server.requests()[0].json()["QuoteOnly"], 1);
 }
+
+#[tokio::test]
+async fn a_transport_failure_is_our_connector_error_with_the_cause_as_source() {
+    use std::error::Error as _;
+    // A body cut short on a call without retries.
+    let server = Scripted::start(vec![Act::Truncate(r#"{"data":"#.into())]).await;
+    let client = ecurring::Client::builder()
+        .environment(ecurring::Environment::Custom(server.base.clone()))
+        .credential("k")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client
+        .update_customer("1")
+        .city("Utrecht")
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Connection(cause) = &err else {
+        panic!("not a connection error: {err:?}");
+    };
+    assert!(cause.is_body() && !cause.is_connect() && !cause.is_timeout());
+    assert_eq!(cause.to_string(), "the response body was cut short");
+    assert!(
+        cause.source().is_some(),
+        "the HTTP library's error is the source"
+    );
+    assert_eq!(
+        err.to_string(),
+        "connection failed: the response body was cut short"
+    );
+    // Nothing listening: provably not sent.
+    let closed = ecurring::Client::builder()
+        .environment(ecurring::Environment::Custom("http://127.0.0.1:9".into()))
+        .credential("k")
+        .retry(partner_bindings::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = closed
+        .update_customer("1")
+        .city("Utrecht")
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Connection(cause) = &err else {
+        panic!("not a connection error: {err:?}");
+    };
+    assert!(cause.is_connect() && !cause.is_body() && !cause.is_timeout());
+    assert_eq!(cause.to_string(), "could not connect");
+    assert!(cause.source().is_some());
+}
