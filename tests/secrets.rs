@@ -1,7 +1,9 @@
 //! Secrets (API keys, tokens, socialId, securityAnswer) never appear in TRACE-level logs,
-//! Debug or Display of clients, requests, responses or errors, or panic messages, on the
-//! success path and on every error path (401, reset, truncated, HTML 503, 500, 429,
-//! validation); and every member a spec marks `x-sensitive`, found by walking the specs.
+//! Debug or Display of clients, requests, responses or errors, or panic messages: on the
+//! success path and on reset, truncated, HTML 503, 500 and 429, each with credentials the
+//! sandbox accepts (so the call gets past auth), on a separate pass with credentials it
+//! refuses (401), and on validation errors, each call's outcome kind asserted; and every
+//! member a spec marks `x-sensitive`, found by walking the specs.
 //! Its own test binary: it installs a tracing subscriber.
 #![cfg(feature = "sandbox")]
 
@@ -12,8 +14,8 @@ use partner_bindings::{
     ecurring, insly,
     rentalcover::{self},
     rocketkor,
-    sandbox::{Sandbox, Service},
-    Decimal, RetryPolicy, Secret,
+    sandbox::{Sandbox, Service, SANDBOX_KEY, SANDBOX_TOKEN},
+    Decimal, Error, RetryPolicy, Secret,
 };
 use serde_json::json;
 
@@ -33,118 +35,162 @@ fn insurance_change() -> rentalcover::types::UpdateInsuranceRequest {
     typed
 }
 
+/// The kind of a call's outcome, to check that each pass really took the path it names.
+fn kind(result: &Result<String, Error>) -> &'static str {
+    match result {
+        Ok(_) => "Ok",
+        Err(Error::Unauthorized(_)) => "Unauthorized",
+        Err(Error::Connection(_)) => "Connection",
+        Err(Error::Server(_)) => "Server",
+        Err(Error::RateLimited { .. }) => "RateLimited",
+        Err(Error::OutcomeUnknown { .. }) => "OutcomeUnknown",
+        Err(Error::Validation(_)) => "Validation",
+        Err(_) => "other",
+    }
+}
+
+/// One call of each operation with these credentials, RocketKOR's with the customer
+/// secrets in the request; what each call's Debug or error shows is added to `shown`.
+async fn call_all(
+    sandbox: &Sandbox,
+    credentials: [&str; 4],
+    customer_secrets: (&str, &str),
+    shown: &mut Vec<String>,
+) -> Vec<&'static str> {
+    let [rc_key, insly_token, ec_key, rk_token] = credentials;
+    let rc = rentalcover::Client::builder()
+        .environment(rentalcover::Environment::Custom(
+            sandbox.base_url(Service::RentalCover),
+        ))
+        .credential(rc_key)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let ins = insly::Client::builder()
+        .environment(insly::Environment::Custom(sandbox.base_url(Service::Insly)))
+        .credential(insly_token)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let ec = ecurring::Client::builder()
+        .environment(ecurring::Environment::Custom(
+            sandbox.base_url(Service::ECurring),
+        ))
+        .credential(ec_key)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let rk = rocketkor::Client::builder()
+        .environment(rocketkor::Environment::Custom(
+            sandbox.base_url(Service::RocketKor),
+        ))
+        .credential(rk_token)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    shown.push(format!("{rc:?} {ins:?} {ec:?} {rk:?}"));
+    let (ssn, answer) = customer_secrets;
+    let profile = rk
+        .update_individual_customer(ROCKETKOR_ID)
+        .social_id(ssn)
+        .social_id_country_code("USA")
+        .security_answer(answer);
+    shown.push(format!("{profile:?}"));
+    let results = [
+        rc.update_insurance("AB12-345C-INS")
+            .request(insurance_change())
+            .quote(Decimal::new(60, 0))
+            .await
+            .map(|q| format!("{q:?}")),
+        ins.update_policy()
+            .request(
+                serde_json::from_value::<insly::types::UpdatePolicyRequest>(fixture(
+                    "insly",
+                    "update_policy.request.json",
+                ))
+                .unwrap(),
+            )
+            .send()
+            .await
+            .map(|r| format!("{r:?}")),
+        ec.update_customer("1")
+            .city("Utrecht")
+            .send()
+            .await
+            .map(|r| format!("{r:?}")),
+        profile.send().await.map(|r| format!("{r:?}")),
+    ];
+    let kinds = results.iter().map(kind).collect();
+    for result in results {
+        match result {
+            Ok(debug) => shown.push(debug),
+            Err(e) => shown.push(format!(
+                "{e} | {e:?} | {:?}",
+                std::error::Error::source(&e).map(ToString::to_string)
+            )),
+        }
+    }
+    kinds
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
-    const KEY: &str = "sk-live-RC-7731-SECRET";
-    const TOKEN: &str = "tok-INSLY-9981-SECRET";
-    const EC: &str = "ec-7de1-SECRET";
-    const RK: &str = "rk-bearer-5521-SECRET";
+    // Secrets the sandbox accepts, so the success path and the faults applied after the
+    // auth check (reset, truncate) really run.
+    const ACCEPTED: [&str; 4] = [SANDBOX_KEY, SANDBOX_TOKEN, SANDBOX_KEY, SANDBOX_TOKEN];
+    const WRONG: [&str; 4] = [
+        "sk-live-RC-7731-SECRET",
+        "tok-INSLY-9981-SECRET",
+        "ec-7de1-SECRET",
+        "rk-bearer-5521-SECRET",
+    ];
     const SSN: &str = "078-05-1120";
     const ANSWER: &str = "my first dog was Rex";
 
     let logs = common::global_logs();
-
     let sandbox = Sandbox::start().await.unwrap();
     let mut shown: Vec<String> = Vec::new();
-    // Every provider, with a wrong secret credential (401) and with faults, so every error
-    // path runs; RocketKOR also with the customer secrets in the request.
-    for fault in [
-        None,
-        Some("reset"),
-        Some("truncate"),
-        Some("html"),
-        Some("status=500"),
-        Some("status=429,retry-after=0"),
-    ] {
+    // (fault, the kind each operation must end with: RentalCover quote, Insly update
+    // (at most once), eCurring, RocketKOR), all with accepted credentials.
+    let passes: [(Option<&str>, [&str; 4]); 6] = [
+        (None, ["Ok", "Ok", "Ok", "Ok"]),
+        (
+            Some("reset"),
+            ["Connection", "OutcomeUnknown", "Connection", "Connection"],
+        ),
+        (
+            Some("truncate"),
+            ["Connection", "OutcomeUnknown", "Connection", "Connection"],
+        ),
+        (
+            Some("html"),
+            ["Server", "OutcomeUnknown", "Server", "Server"],
+        ),
+        (
+            Some("status=500"),
+            ["Server", "OutcomeUnknown", "Server", "Server"],
+        ),
+        (Some("status=429,retry-after=0"), ["RateLimited"; 4]),
+    ];
+    for (fault, expected) in passes {
         for operation in OPERATIONS {
             sandbox.inject(operation, fault);
         }
-        let rc = rentalcover::Client::builder()
-            .environment(partner_bindings::rentalcover::Environment::Custom(
-                sandbox.base_url(Service::RentalCover),
-            ))
-            .credential(KEY)
-            .retry(RetryPolicy::none())
-            .build()
-            .unwrap();
-        let ins = insly::Client::builder()
-            .environment(partner_bindings::insly::Environment::Custom(
-                sandbox.base_url(Service::Insly),
-            ))
-            .credential(TOKEN)
-            .retry(RetryPolicy::none())
-            .build()
-            .unwrap();
-        let ec = ecurring::Client::builder()
-            .environment(partner_bindings::ecurring::Environment::Custom(
-                sandbox.base_url(Service::ECurring),
-            ))
-            .credential(EC)
-            .retry(RetryPolicy::none())
-            .build()
-            .unwrap();
-        let rk = rocketkor::Client::builder()
-            .environment(partner_bindings::rocketkor::Environment::Custom(
-                sandbox.base_url(Service::RocketKor),
-            ))
-            .credential(RK)
-            .retry(RetryPolicy::none())
-            .build()
-            .unwrap();
-        shown.push(format!("{rc:?} {ins:?} {ec:?} {rk:?}"));
-        let profile = rocketkor::types::UpdateIndividualCustomerRequest::builder()
-            .social_id(Some(Secret::new(SSN)))
-            .social_id_country_code(Some(
-                "USA".parse::<rocketkor::types::CountryCode3>().unwrap(),
-            ))
-            .security_answer(Some(Secret::new(ANSWER)));
-        shown.push(format!("{profile:?}"));
-        let results = [
-            rc.update_insurance("AB12-345C-INS")
-                .request(insurance_change())
-                .quote(Decimal::new(60, 0))
-                .await
-                .map(|q| format!("{q:?}")),
-            ins.update_policy()
-                .request(
-                    serde_json::from_value::<insly::types::UpdatePolicyRequest>(fixture(
-                        "insly",
-                        "update_policy.request.json",
-                    ))
-                    .unwrap(),
-                )
-                .send()
-                .await
-                .map(|r| format!("{r:?}")),
-            ec.update_customer("1")
-                .request(
-                    ecurring::types::CustomerAttributesUpdate::builder().city(Some("x".into())),
-                )
-                .send()
-                .await
-                .map(|r| format!("{r:?}")),
-            rk.update_individual_customer(ROCKETKOR_ID)
-                .request(profile)
-                .send()
-                .await
-                .map(|r| format!("{r:?}")),
-        ];
-        for result in results {
-            match result {
-                Ok(debug) => shown.push(debug),
-                Err(e) => shown.push(format!(
-                    "{e} | {e:?} | {:?}",
-                    std::error::Error::source(&e).map(ToString::to_string)
-                )),
-            }
-        }
+        let kinds = call_all(&sandbox, ACCEPTED, (SSN, ANSWER), &mut shown).await;
+        assert_eq!(kinds, expected, "fault {fault:?}");
     }
+    // A separate pass with credentials the sandbox refuses.
+    for operation in OPERATIONS {
+        sandbox.inject(operation, None);
+    }
+    let kinds = call_all(&sandbox, WRONG, (SSN, ANSWER), &mut shown).await;
+    assert_eq!(kinds, ["Unauthorized"; 4]);
     // Validation errors that involve a secret member.
     let rk = rocketkor::Client::builder()
         .environment(partner_bindings::rocketkor::Environment::Custom(
             sandbox.base_url(Service::RocketKor),
         ))
-        .credential(RK)
+        .credential(SANDBOX_TOKEN)
         .build()
         .unwrap();
     let too_long = rocketkor::types::UpdateIndividualCustomerRequest::builder()
@@ -168,7 +214,17 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
         "{logs}"
     );
     let everything = format!("{}\n{logs}", shown.join("\n"));
-    for secret in [KEY, TOKEN, EC, RK, SSN, ANSWER] {
+    let [wrong_rc, wrong_insly, wrong_ec, wrong_rk] = WRONG;
+    for secret in [
+        SANDBOX_KEY,
+        SANDBOX_TOKEN,
+        wrong_rc,
+        wrong_insly,
+        wrong_ec,
+        wrong_rk,
+        SSN,
+        ANSWER,
+    ] {
         assert!(
             !everything.contains(secret),
             "{secret} leaked in:\n{everything}"
