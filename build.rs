@@ -597,55 +597,61 @@ struct Member {
     docs: Vec<syn::Attribute>,
 }
 
-/// The members of generated struct `type_name` (without the open-member map `extra`), and
+/// The structs of generated module `module` (`types`, `builder`).
+fn structs_in<'f>(
+    file: &'f syn::File,
+    module: &'f str,
+) -> impl Iterator<Item = &'f syn::ItemStruct> {
+    file.items
+        .iter()
+        .filter_map(move |item| match item {
+            syn::Item::Mod(m) if m.ident == module => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items)
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s),
+            _ => None,
+        })
+}
+
+/// A generated member's name on the wire: its serde `rename`, else its Rust name
+/// (without the `_` typify adds to keywords).
+fn wire_name_of(field: &syn::Field) -> String {
+    serde_rename(&field.attrs).unwrap_or_else(|| {
+        let name = field
+            .ident
+            .as_ref()
+            .map(|i| i.to_string())
+            .unwrap_or_default();
+        name.trim_end_matches('_').to_owned()
+    })
+}
+
+/// The named members of a generated struct (without the open-member map `extra`), and
 /// whether it has one.
-fn members_of(file: &syn::File, type_name: &str) -> (Vec<Member>, bool) {
+fn struct_members(s: &syn::ItemStruct) -> (Vec<Member>, bool) {
     let mut members = Vec::new();
     let mut has_extra = false;
-    for item in &file.items {
-        let syn::Item::Mod(module) = item else {
+    for field in &s.fields {
+        let Some(ident) = field.ident.clone() else {
             continue;
         };
-        if module.ident != "types" {
+        if ident == "extra" {
+            has_extra = true;
             continue;
         }
-        for item in module.content.iter().flat_map(|(_, items)| items) {
-            let syn::Item::Struct(s) = item else { continue };
-            if s.ident != type_name {
-                continue;
-            }
-            for field in &s.fields {
-                let ident = field.ident.clone().expect("named fields");
-                if ident == "extra" {
-                    has_extra = true;
-                    continue;
-                }
-                let mut wire = ident.to_string().trim_end_matches('_').to_string();
-                for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-                    let _ = attr.parse_nested_meta(|meta| {
-                        if meta.path.is_ident("rename") {
-                            let value: syn::LitStr = meta.value()?.parse()?;
-                            wire = value.value();
-                        } else if meta.input.peek(syn::Token![=]) {
-                            let _: syn::Expr = meta.value()?.parse()?;
-                        }
-                        Ok(())
-                    });
-                }
-                let docs = field
-                    .attrs
-                    .iter()
-                    .filter(|a| a.path().is_ident("doc"))
-                    .cloned()
-                    .collect();
-                members.push(Member {
-                    ident,
-                    wire,
-                    ty: field.ty.clone(),
-                    docs,
-                });
-            }
-        }
+        members.push(Member {
+            wire: wire_name_of(field),
+            ident,
+            ty: field.ty.clone(),
+            docs: field
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .cloned()
+                .collect(),
+        });
     }
     (members, has_extra)
 }
@@ -653,33 +659,20 @@ fn members_of(file: &syn::File, type_name: &str) -> (Vec<Member>, bool) {
 /// The path parameters of a generated operation builder (`builder::<Op>`): Rust name and
 /// type, in order, without the client and the body.
 fn path_params(file: &syn::File, op_type: &str) -> Vec<(syn::Ident, syn::Type)> {
-    for item in &file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "builder" {
-            continue;
-        }
-        for item in module.content.iter().flat_map(|(_, items)| items) {
-            let syn::Item::Struct(s) = item else { continue };
-            if s.ident != op_type {
-                continue;
+    let s = structs_in(file, "builder")
+        .find(|s| s.ident == op_type)
+        .unwrap_or_else(|| panic!("operation builder {op_type} not generated"));
+    s.fields
+        .iter()
+        .filter_map(|f| {
+            let ident = f.ident.clone()?;
+            if ident == "client" || ident == "body" {
+                return None;
             }
-            return s
-                .fields
-                .iter()
-                .filter_map(|f| {
-                    let ident = f.ident.clone()?;
-                    if ident == "client" || ident == "body" {
-                        return None;
-                    }
-                    let ok = unwrap_generic(&f.ty, "Result")?.clone();
-                    Some((ident, ok))
-                })
-                .collect();
-        }
-    }
-    panic!("operation builder {op_type} not generated")
+            let ok = unwrap_generic(&f.ty, "Result")?.clone();
+            Some((ident, ok))
+        })
+        .collect()
 }
 
 fn pascal_case(snake: &str) -> String {
@@ -745,11 +738,10 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
             wire_params.len(),
             "{provider} {op}: path parameters"
         );
-        let (members, has_extra) = members_of(file, type_name);
-        assert!(
-            !members.is_empty(),
-            "{provider}: type {type_name} not generated"
-        );
+        let (members, has_extra) = structs_in(file, "types")
+            .find(|s| s.ident == *type_name)
+            .map(struct_members)
+            .unwrap_or_else(|| panic!("{provider}: type {type_name} not generated"));
 
         let param_idents: Vec<_> = params.iter().map(|p| &p.0).collect();
         let param_types: Vec<_> = params.iter().map(|p| &p.1).collect();
@@ -1103,29 +1095,16 @@ fn fluent_builders(provider: &str, spec: &serde_json::Value, file: &syn::File) -
 /// name, for naming members in errors from the generated builders.
 fn wire_names(file: &syn::File) -> syn::ItemFn {
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for item in &file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "types" {
-            continue;
-        }
-        for item in module.content.iter().flat_map(|(_, items)| items) {
-            let syn::Item::Struct(s) = item else { continue };
-            if !matches!(s.fields, syn::Fields::Named(_)) {
-                continue;
-            }
-            let (members, _) = members_of(file, &s.ident.to_string());
-            for m in members {
-                let rust = m.ident.to_string();
-                match pairs.iter().find(|(r, _)| *r == rust) {
-                    Some((_, wire)) => assert_eq!(
-                        *wire, m.wire,
-                        "Rust member {rust} has two wire names; errors would name the wrong one"
-                    ),
-                    None if rust != m.wire => pairs.push((rust, m.wire)),
-                    None => {}
-                }
+    for s in structs_in(file, "types") {
+        for m in struct_members(s).0 {
+            let rust = m.ident.to_string();
+            match pairs.iter().find(|(r, _)| *r == rust) {
+                Some((_, wire)) => assert_eq!(
+                    *wire, m.wire,
+                    "Rust member {rust} has two wire names; errors would name the wrong one"
+                ),
+                None if rust != m.wire => pairs.push((rust, m.wire)),
+                None => {}
             }
         }
     }
@@ -1301,12 +1280,9 @@ impl syn::visit_mut::VisitMut for DocumentRest {
         }
         for field in item.fields.iter_mut() {
             // A tuple struct's field is its value (missing_docs does not ask for it).
-            let Some(name) = field.ident.as_ref().map(|i| i.to_string()) else {
-                continue;
-            };
-            if matches!(field.vis, syn::Visibility::Public(_)) && !has_doc(&field.attrs) {
-                let wire = serde_rename(&field.attrs)
-                    .unwrap_or_else(|| name.trim_end_matches('_').to_owned());
+            let named = field.ident.is_some();
+            if named && matches!(field.vis, syn::Visibility::Public(_)) && !has_doc(&field.attrs) {
+                let wire = wire_name_of(field);
                 push_doc(&mut field.attrs, format!("Wire name `{wire}`."));
             }
         }
