@@ -5,10 +5,24 @@
 mod common;
 
 use common::{fixture, Act, Scripted};
-use partner_bindings::{ecurring, insly, rentalcover, rocketkor, Decimal, Error};
+use partner_bindings::{insly, rentalcover, rocketkor, Decimal, Error, RetryPolicy};
 use serde_json::json;
 
 const CUSTOMER: &str = "0d0b3f04-6a4c-4f8e-9a51-3f1c2b7e8d90";
+
+/// A client of each provider at `base`, with the default retry policy.
+fn rc(base: &str) -> rentalcover::Client {
+    client!(rentalcover, base, "k", RetryPolicy::default())
+}
+fn ins(base: &str) -> insly::Client {
+    client!(insly, base, "t", RetryPolicy::default())
+}
+fn ec(base: &str) -> partner_bindings::ecurring::Client {
+    client!(ecurring, base, "k", RetryPolicy::default())
+}
+fn rk(base: &str) -> rocketkor::Client {
+    client!(rocketkor, base, "t", RetryPolicy::default())
+}
 
 fn body(server: &Scripted) -> String {
     String::from_utf8(server.requests()[0].body.clone()).unwrap()
@@ -32,11 +46,7 @@ async fn setters_take_plain_values_and_send_exactly_those_members() {
         &fixture("ecurring", "update_customer.response.json"),
     )])
     .await;
-    let client = ecurring::Client::builder()
-        .environment(ecurring::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .build()
-        .unwrap();
+    let client = ec(&server.base);
     let answer = client
         .update_customer("1")
         .street("Payment lane")
@@ -59,11 +69,7 @@ async fn setters_take_plain_values_and_send_exactly_those_members() {
         &fixture("rocketkor", "update_individual_customer.response.json"),
     )])
     .await;
-    let client = rocketkor::Client::builder()
-        .environment(rocketkor::Environment::Custom(server.base.clone()))
-        .credential("t")
-        .build()
-        .unwrap();
+    let client = rk(&server.base);
     client
         .update_individual_customer(CUSTOMER)
         .pronoun("She/Her")
@@ -88,11 +94,7 @@ async fn a_whole_request_then_single_members() {
         &fixture("insly", "update_policy.response.json"),
     )])
     .await;
-    let client = insly::Client::builder()
-        .environment(insly::Environment::Custom(server.base.clone()))
-        .credential("t")
-        .build()
-        .unwrap();
+    let client = ins(&server.base);
     let whole: insly::types::UpdatePolicyRequest =
         serde_json::from_value(fixture("insly", "update_policy.request.json")).unwrap();
     client
@@ -110,11 +112,7 @@ async fn a_whole_request_then_single_members() {
 #[tokio::test]
 async fn every_bad_value_is_named_by_its_wire_name_and_nothing_is_sent() {
     let server = Scripted::start(vec![Act::json(200, &json!({}))]).await;
-    let rc = rentalcover::Client::builder()
-        .environment(rentalcover::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .build()
-        .unwrap();
+    let rc = rc(&server.base);
     // Wrong values, a required member unset again, and required members never set.
     let err = rc
         .update_insurance("AB12-345C-INS")
@@ -141,11 +139,7 @@ async fn every_bad_value_is_named_by_its_wire_name_and_nothing_is_sent() {
         );
     }
 
-    let rk = rocketkor::Client::builder()
-        .environment(rocketkor::Environment::Custom(server.base.clone()))
-        .credential("t")
-        .build()
-        .unwrap();
+    let rk = rk(&server.base);
     let err = rk
         .update_individual_customer("42")
         .citizenship_country_code("Utopia")
@@ -160,22 +154,14 @@ async fn every_bad_value_is_named_by_its_wire_name_and_nothing_is_sent() {
     );
     assert!(found[1].starts_with("customerId: "), "{found:?}");
 
-    let ins = insly::Client::builder()
-        .environment(insly::Environment::Custom(server.base.clone()))
-        .credential("t")
-        .build()
-        .unwrap();
+    let ins = ins(&server.base);
     let err = ins.update_policy().policy_oid(0).send().await.unwrap_err();
     assert_eq!(
         violations(&err),
         ["customer_oid: is required", "policy_oid: must not be 0"]
     );
 
-    let ec = ecurring::Client::builder()
-        .environment(ecurring::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .build()
-        .unwrap();
+    let ec = ec(&server.base);
     let err = ec
         .update_customer("")
         .country_iso2("Netherlands")
@@ -196,11 +182,7 @@ async fn a_required_member_that_may_be_null_is_sent_as_null() {
     let mut answer = fixture("rentalcover", "update_insurance.response.json");
     answer["TotalAmount"] = json!("75.00");
     let server = Scripted::start(vec![Act::json(200, &answer)]).await;
-    let rc = rentalcover::Client::builder()
-        .environment(rentalcover::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .build()
-        .unwrap();
+    let rc = rc(&server.base);
     rc.update_insurance("AB12-345C-INS")
         .from_date("2026-12-01 10:00:00")
         .to_date("2026-12-05 10:00:00")
@@ -225,11 +207,7 @@ async fn the_answer_carries_status_headers_and_the_request_id() {
         fixture("rentalcover", "update_customer.response.json").to_string(),
     )])
     .await;
-    let client = rentalcover::Client::builder()
-        .environment(rentalcover::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .build()
-        .unwrap();
+    let client = rc(&server.base);
     let answer = client
         .update_customer()
         .agent_reference("LIUI-HQS7-INS")
@@ -255,11 +233,7 @@ async fn the_last_call_of_a_setter_wins_errors_included() {
         &fixture("insly", "update_policy.response.json"),
     )])
     .await;
-    let ins = insly::Client::builder()
-        .environment(insly::Environment::Custom(server.base.clone()))
-        .credential("t")
-        .build()
-        .unwrap();
+    let ins = ins(&server.base);
     // A bad value corrected by a later call of the same setter is not an error.
     ins.update_policy()
         .policy_oid(10_985_878)
@@ -277,11 +251,7 @@ async fn the_last_call_of_a_setter_wins_errors_included() {
     // ... and a whole request replaces every member's error; a bad path id stays.
     let whole: rocketkor::types::UpdateIndividualCustomerRequest =
         serde_json::from_value(json!({"pronoun": "He/Him"})).unwrap();
-    let rk = rocketkor::Client::builder()
-        .environment(rocketkor::Environment::Custom(server.base.clone()))
-        .credential("t")
-        .build()
-        .unwrap();
+    let rk = rk(&server.base);
     let err = rk
         .update_individual_customer("42")
         .citizenship_country_code("Utopia")
@@ -298,11 +268,7 @@ async fn the_last_call_of_a_setter_wins_errors_included() {
 #[tokio::test]
 async fn numbers_that_json_cannot_carry_dates_and_nested_members_are_refused_by_wire_name() {
     let server = Scripted::start(vec![Act::json(200, &json!({}))]).await;
-    let rc = rentalcover::Client::builder()
-        .environment(rentalcover::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .build()
-        .unwrap();
+    let rc = rc(&server.base);
     let err = rc
         .update_customer()
         .agent_reference("LIUI-HQS7-INS")
@@ -330,11 +296,7 @@ async fn numbers_that_json_cannot_carry_dates_and_nested_members_are_refused_by_
         "{found:#?}"
     );
     // A nested member is named by its path of wire names.
-    let rk = rocketkor::Client::builder()
-        .environment(rocketkor::Environment::Custom(server.base.clone()))
-        .credential("t")
-        .build()
-        .unwrap();
+    let rk = rk(&server.base);
     let err = rk
         .update_individual_customer(CUSTOMER)
         .addresses([rocketkor::types::AddressInput::builder()])
@@ -355,11 +317,7 @@ async fn dates_take_the_rust_value_or_its_text() {
     let mut answer = fixture("rentalcover", "update_insurance.response.json");
     answer["TotalAmount"] = json!("75.00");
     let server = Scripted::start(vec![Act::json(200, &answer)]).await;
-    let rc = rentalcover::Client::builder()
-        .environment(rentalcover::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .build()
-        .unwrap();
+    let rc = rc(&server.base);
     let from = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
         .unwrap()
         .and_hms_opt(10, 0, 0)
@@ -383,11 +341,7 @@ async fn dates_take_the_rust_value_or_its_text() {
         &fixture("rocketkor", "update_individual_customer.response.json"),
     )])
     .await;
-    let rk = rocketkor::Client::builder()
-        .environment(rocketkor::Environment::Custom(server.base.clone()))
-        .credential("t")
-        .build()
-        .unwrap();
+    let rk = rk(&server.base);
     rk.update_individual_customer(CUSTOMER)
         .date_of_birth(chrono::NaiveDate::from_ymd_opt(1990, 1, 31).unwrap())
         .send()
@@ -401,11 +355,7 @@ async fn a_whole_request_cannot_turn_a_quote_into_a_charge() {
     let mut answer = fixture("rentalcover", "update_insurance.response.json");
     answer["TotalAmount"] = json!("75.00");
     let server = Scripted::start(vec![Act::json(200, &answer)]).await;
-    let rc = rentalcover::Client::builder()
-        .environment(rentalcover::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .build()
-        .unwrap();
+    let rc = rc(&server.base);
     let mut request = fixture("rentalcover", "update_insurance.request.json");
     request["QuoteOnly"] = json!(0);
     let charging: rentalcover::types::UpdateInsuranceRequest =
@@ -424,12 +374,7 @@ async fn a_transport_failure_is_our_connector_error_with_the_cause_as_source() {
     use std::error::Error as _;
     // A body cut short on a call without retries.
     let server = Scripted::start(vec![Act::Truncate(r#"{"data":"#.into())]).await;
-    let client = ecurring::Client::builder()
-        .environment(ecurring::Environment::Custom(server.base.clone()))
-        .credential("k")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = client!(ecurring, server.base.clone(), "k", RetryPolicy::none());
     let err = client
         .update_customer("1")
         .city("Utrecht")
@@ -450,12 +395,7 @@ async fn a_transport_failure_is_our_connector_error_with_the_cause_as_source() {
         "connection failed: the response body was cut short"
     );
     // Nothing listening: provably not sent.
-    let closed = ecurring::Client::builder()
-        .environment(ecurring::Environment::Custom("http://127.0.0.1:9".into()))
-        .credential("k")
-        .retry(partner_bindings::RetryPolicy::none())
-        .build()
-        .unwrap();
+    let closed = client!(ecurring, "http://127.0.0.1:9", "k", RetryPolicy::none());
     let err = closed
         .update_customer("1")
         .city("Utrecht")

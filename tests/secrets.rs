@@ -11,9 +11,7 @@ mod common;
 
 use common::fixture;
 use partner_bindings::{
-    ecurring, insly,
-    rentalcover::{self},
-    rocketkor,
+    insly, rentalcover, rocketkor,
     sandbox::{Sandbox, Service, SANDBOX_KEY, SANDBOX_TOKEN},
     Decimal, Error, RetryPolicy, Secret,
 };
@@ -58,36 +56,30 @@ async fn call_all(
     shown: &mut Vec<String>,
 ) -> Vec<&'static str> {
     let [rc_key, insly_token, ec_key, rk_token] = credentials;
-    let rc = rentalcover::Client::builder()
-        .environment(rentalcover::Environment::Custom(
-            sandbox.base_url(Service::RentalCover),
-        ))
-        .credential(rc_key)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let ins = insly::Client::builder()
-        .environment(insly::Environment::Custom(sandbox.base_url(Service::Insly)))
-        .credential(insly_token)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let ec = ecurring::Client::builder()
-        .environment(ecurring::Environment::Custom(
-            sandbox.base_url(Service::ECurring),
-        ))
-        .credential(ec_key)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let rk = rocketkor::Client::builder()
-        .environment(rocketkor::Environment::Custom(
-            sandbox.base_url(Service::RocketKor),
-        ))
-        .credential(rk_token)
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let rc = client!(
+        rentalcover,
+        sandbox.base_url(Service::RentalCover),
+        rc_key,
+        RetryPolicy::none()
+    );
+    let ins = client!(
+        insly,
+        sandbox.base_url(Service::Insly),
+        insly_token,
+        RetryPolicy::none()
+    );
+    let ec = client!(
+        ecurring,
+        sandbox.base_url(Service::ECurring),
+        ec_key,
+        RetryPolicy::none()
+    );
+    let rk = client!(
+        rocketkor,
+        sandbox.base_url(Service::RocketKor),
+        rk_token,
+        RetryPolicy::none()
+    );
     shown.push(format!("{rc:?} {ins:?} {ec:?} {rk:?}"));
     let (ssn, answer) = customer_secrets;
     let profile = rk
@@ -186,13 +178,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     let kinds = call_all(&sandbox, WRONG, (SSN, ANSWER), &mut shown).await;
     assert_eq!(kinds, ["Unauthorized"; 4]);
     // Validation errors that involve a secret member.
-    let rk = rocketkor::Client::builder()
-        .environment(partner_bindings::rocketkor::Environment::Custom(
-            sandbox.base_url(Service::RocketKor),
-        ))
-        .credential(SANDBOX_TOKEN)
-        .build()
-        .unwrap();
+    let rk = sandbox_client!(rocketkor, RocketKor, sandbox);
     let too_long = rocketkor::types::UpdateIndividualCustomerRequest::builder()
         .social_id(Some(Secret::new(format!("{SSN}{}", "9".repeat(60)))));
     let err = rk
