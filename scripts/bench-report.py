@@ -17,7 +17,7 @@ LIMITS = {
     "one core. Where it goes (read from the code; no committed bench mode measures the parts "
     "apart, so no figure is given for them): the hooks read the "
     "body whole (a cut body must be seen before a retry decision), keep status, headers and body "
-    "for typed errors (three header-map copies per call between reqwest, the hook and "
+    "for typed errors (header-map copies between reqwest, the hook and "
     "progenitor's ResponseValue), open a span and rebuild a reqwest response for the generated "
     "decoder. RentalCover adds a copy of the whole request kept for `confirm`, the Adjustment, "
     "and a response with `extra` maps (serde `flatten`, kept for forward compatibility), which "
@@ -25,8 +25,9 @@ LIMITS = {
     "body into a JSON Value on every call; it now decodes only QuoteOnly and NewEmail.",
     "decode-insly-vs-hand": "Insly's response is mostly PHP-isms: the generated types accept "
     "numbers as strings, `[]` for maps and `0`/`\"1\"` booleans through untagged enums and "
-    "FlexNumber/FlexBool, which try alternatives; the hand-written structs assume the "
-    "documented types and would fail on the quirk fixtures the generated types decode.",
+    "FlexNumber/FlexBool, which try alternatives; the hand-written baseline accepts the same "
+    "quirks (checked against every quirk fixture before measuring) with direct serde visitors, "
+    "and, unlike the generated types, drops unknown members instead of keeping them in `extra`.",
     "build": "A clean build is dominated by dependencies shared by every provider (reqwest, "
     "rustls with aws-lc-rs, tokio, chrono, and progenitor/typify/syn for build.rs); the "
     "generated code is the only part that scales with providers.",

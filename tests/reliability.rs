@@ -310,30 +310,17 @@ async fn call(op: Op, base: &str) -> Result<(), Error> {
 }
 
 /// One row: (error kind, CLI exit code, requests the sandbox received during the faulted
-/// call). The sandbox keeps running for every fault, so the count is always its own; a
-/// refused connection goes to a closed port instead.
+/// call). Every count is the sandbox's own: for a refused connection the client is pointed
+/// at a sandbox that has closed its port, whose counters (requests and accepted
+/// connections) are then read like any other.
 async fn run_case(op: Op, fault: Fault) -> (String, u8, u64) {
-    let sandbox = Sandbox::start().await.unwrap();
-    let closed = || {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!(
-            "http://{}/{}",
-            listener.local_addr().unwrap(),
-            op.provider().name()
-        );
-        drop(listener);
-        url
-    };
-    let base = match fault.spec() {
-        Some(spec) => {
-            let base = sandbox.base_url(op.provider());
-            if op != Op::RentalCoverConfirm {
-                assert!(sandbox.inject(op.counter(), Some(spec)));
-            }
-            base
+    let mut sandbox = Sandbox::start().await.unwrap();
+    let base = sandbox.base_url(op.provider());
+    if let Some(spec) = fault.spec() {
+        if op != Op::RentalCoverConfirm {
+            assert!(sandbox.inject(op.counter(), Some(spec)));
         }
-        None => closed(),
-    };
+    }
     let mut before = 0;
     let result = if op == Op::RentalCoverConfirm {
         // Quote from the sandbox without a fault, then confirm (through a fresh client,
@@ -346,8 +333,9 @@ async fn run_case(op: Op, fault: Fault) -> (String, u8, u64) {
             .unwrap();
         before = sandbox.received(op.counter());
         assert_eq!(before, 1, "one quote");
-        if let Some(spec) = fault.spec() {
-            assert!(sandbox.inject(op.counter(), Some(spec)));
+        match fault.spec() {
+            Some(spec) => assert!(sandbox.inject(op.counter(), Some(spec))),
+            None => sandbox.close().await,
         }
         rentalcover_client(&base)
             .confirm(quote)
@@ -355,12 +343,21 @@ async fn run_case(op: Op, fault: Fault) -> (String, u8, u64) {
             .await
             .map(drop)
     } else {
+        if fault == Fault::Refused {
+            sandbox.close().await;
+        }
         call(op, &base).await
     };
+    let connections = sandbox.connections();
     // A request cut off by the client's timeout may still be in the server's socket
     // buffer: let it be read before counting.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let received = sandbox.received(op.counter()) - before;
+    if fault == Fault::Refused {
+        // Closed means closed: no connection after the quote's one was even accepted.
+        let quoted = u64::from(op == Op::RentalCoverConfirm);
+        assert!(connections <= quoted, "{op:?}: {connections} connections to a closed port");
+    }
     match result {
         Ok(()) => ("Ok".to_string(), 0, received),
         Err(e) => {

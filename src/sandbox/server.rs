@@ -30,6 +30,7 @@ pub struct Sandbox {
     addr: SocketAddr,
     shared: Arc<Shared>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -66,7 +67,7 @@ impl Sandbox {
             inner: listener,
             count: connections,
         };
-        tokio::spawn(async move {
+        let serving = tokio::spawn(async move {
             let _ = axum::serve(listener, router)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
@@ -77,6 +78,7 @@ impl Sandbox {
             addr,
             shared,
             stop: Some(stop),
+            serving: Some(serving),
         })
     }
 
@@ -130,6 +132,18 @@ impl Sandbox {
     #[doc(hidden)]
     pub async fn handle_in_process(&self, request: Request) -> Response {
         respond(&self.shared, request).await
+    }
+
+    /// Stops serving and closes the port (a client then gets "connection refused"), waiting
+    /// up to 2 s for open connections to end; the counters stay readable, so a test can see
+    /// from the sandbox itself that nothing reached it.
+    pub async fn close(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(serving) = self.serving.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(2), serving).await;
+        }
     }
 
     /// Runs until `shutdown` completes (the CLI's `sandbox` command).

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Summarises a cargo-mutants run (scripts/mutants.sh).
+
+    mutants-report.py full|partial|diff OUTPUT_DIR
+
+full: writes mutants/summary.md (counts, score, per file, every survivor with the reason
+from mutants/equivalent.toml) and mutants/results.txt (one line per mutant), both
+committed and read by scripts/reliability-report.py. partial: prints the summary only.
+diff: prints it and exits 1 if a mutant survived that equivalent.toml does not explain.
+"""
+
+import collections
+import datetime
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+KINDS = {"CaughtMutant": "caught", "MissedMutant": "missed", "Timeout": "timeout", "Unviable": "unviable"}
+
+
+def key(name):
+    """A mutant's name without line and column, so a reason survives edits elsewhere."""
+    return re.sub(r"^([^:]+):\d+:\d+:", r"\1:", name)
+
+
+def main():
+    mode, out = sys.argv[1], pathlib.Path(sys.argv[2])
+    lines = {}
+    for kind in ("caught", "missed", "timeout", "unviable"):
+        path = out / f"{kind}.txt"
+        for name in path.read_text().splitlines() if path.exists() else []:
+            lines[name] = kind
+    # `--iterate` skips mutants an earlier run caught; they count as caught, and say so.
+    earlier = out / "previously_caught.txt"
+    carried = [n for n in earlier.read_text().splitlines() if n not in lines] if earlier.exists() else []
+    for name in carried:
+        lines[name] = "caught"
+    reasons = {}
+    eq = ROOT / "mutants/equivalent.toml"
+    if eq.exists():
+        for entry in tomllib.loads(eq.read_text()).get("mutant", []):
+            reasons[entry["name"]] = entry["reason"]
+
+    count = collections.Counter(lines.values())
+    viable = count["caught"] + count["missed"] + count["timeout"]
+    score = 100.0 * count["caught"] / viable if viable else 100.0
+    per_file = collections.defaultdict(collections.Counter)
+    for name, kind in lines.items():
+        per_file[name.split(":", 1)[0]][kind] += 1
+    survivors = sorted(n for n, k in lines.items() if k in ("missed", "timeout"))
+    unexplained = [n for n in survivors if key(n) not in reasons]
+
+    version = subprocess.run(["cargo", "mutants", "--version"], capture_output=True, text=True).stdout.strip()
+    md = [
+        f"{len(lines)} mutants of the hand-written library code ({version}): "
+        f"**{count['caught']} caught**, {count['missed']} missed, {count['timeout']} timed out, "
+        f"{count['unviable']} unviable (did not compile). "
+        f"Score: {count['caught']} of {viable} viable mutants caught = **{score:.1f}%**"
+        + (f"; {len(unexplained)} survivors not yet explained." if unexplained
+           else "; every survivor is explained below." if survivors else "; no survivors."),
+        "",
+    ]
+    if carried:
+        md += [f"({len(carried)} of the caught were caught by an earlier run of the script and skipped by `--iterate`.)", ""]
+    md += ["| file | caught | missed | timeout | unviable |", "|---|---|---|---|---|"]
+    for f in sorted(per_file):
+        c = per_file[f]
+        md.append(f"| `{f}` | {c['caught']} | {c['missed']} | {c['timeout']} | {c['unviable']} |")
+    if survivors:
+        md += ["", "Survivors, each with why it is equivalent or harmless:", ""]
+        for n in survivors:
+            md.append(f"- `{n}` ({lines[n]}): {reasons.get(key(n), '**not explained**')}")
+    text = "\n".join(md) + "\n"
+    print(text)
+    if mode == "full":
+        date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+        head = f"<!-- written by scripts/mutants.sh on {date}; do not edit -->\n"
+        (ROOT / "mutants/summary.md").write_text(head + text)
+        (ROOT / "mutants/results.txt").write_text(
+            "".join(f"{lines[n]:<9} {n}\n" for n in sorted(lines, key=lambda n: (n.split(':')[0], int(n.split(':')[1]), n)))
+        )
+        json.dump({"caught": count["caught"], "missed": count["missed"], "timeout": count["timeout"],
+                   "unviable": count["unviable"], "score": round(score, 1), "unexplained": len(unexplained)},
+                  open(ROOT / "mutants/summary.json", "w"), indent=1)
+    if mode == "diff" and unexplained:
+        sys.exit(f"{len(unexplained)} surviving mutants in the changed code are neither killed nor explained in mutants/equivalent.toml")
+
+
+if __name__ == "__main__":
+    main()
