@@ -222,7 +222,10 @@ mod quirks {
                 fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<OrEmpty<T>, A::Error> {
                     T::deserialize(MapAccessDeserializer::new(map)).map(|t| OrEmpty(Some(t)))
                 }
-                fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<OrEmpty<T>, A::Error> {
+                fn visit_seq<A: de::SeqAccess<'de>>(
+                    self,
+                    mut seq: A,
+                ) -> Result<OrEmpty<T>, A::Error> {
                     while seq.next_element::<IgnoredAny>()?.is_some() {}
                     Ok(OrEmpty(None))
                 }
@@ -246,7 +249,10 @@ mod quirks {
                 fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                     f.write_str("an object or a message")
                 }
-                fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<OrMessage<T>, A::Error> {
+                fn visit_map<A: de::MapAccess<'de>>(
+                    self,
+                    map: A,
+                ) -> Result<OrMessage<T>, A::Error> {
                     T::deserialize(MapAccessDeserializer::new(map)).map(OrMessage::Value)
                 }
                 fn visit_str<E>(self, v: &str) -> Result<OrMessage<T>, E> {
@@ -742,7 +748,10 @@ fn main() {
 
     // Decoding: pure CPU, before anything else runs.
     if only.is_empty() || only == "decode" {
-        for quirk in ["update_insurance.quirks.json", "update_insurance.quirks-nulls.json"] {
+        for quirk in [
+            "update_insurance.quirks.json",
+            "update_insurance.quirks-nulls.json",
+        ] {
             let bytes = fixture("rentalcover", quirk);
             serde_json::from_slice::<rentalcover::types::UpdateInsuranceResponse>(&bytes).unwrap();
             if let Err(e) = serde_json::from_slice::<HandPolicy>(&bytes) {

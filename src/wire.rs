@@ -274,6 +274,23 @@ impl std::str::FromStr for Timestamp {
     }
 }
 
+/// So a setter takes the text itself (`.vehicle_pickup_time("2026-12-01T10:00:00+10:00")`),
+/// checked like [`str::parse`].
+impl TryFrom<&str> for Timestamp {
+    type Error = chrono::ParseError;
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl TryFrom<String> for Timestamp {
+    type Error = chrono::ParseError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        chrono::DateTime::parse_from_rfc3339(&s)?;
+        Ok(Timestamp { text: s })
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
@@ -373,6 +390,15 @@ mod tests {
         assert!(placeholder.parsed().is_none());
         assert!("2015-04-22 00:00:00".parse::<Timestamp>().is_err());
         assert!("2015-04-22T00:00:00+10:00".parse::<Timestamp>().is_ok());
+        // The setters' conversions check the same way, and keep the text as given.
+        assert!(Timestamp::try_from("2015-04-22 00:00:00").is_err());
+        assert!(Timestamp::try_from("2015-04-22 00:00:00".to_string()).is_err());
+        let given = "2015-04-22T00:00:00.5+10:00";
+        assert_eq!(Timestamp::try_from(given).unwrap().as_str(), given);
+        assert_eq!(
+            Timestamp::try_from(given.to_string()).unwrap().as_str(),
+            given
+        );
     }
 }
 

@@ -356,7 +356,10 @@ async fn run_case(op: Op, fault: Fault) -> (String, u8, u64) {
     if fault == Fault::Refused {
         // Closed means closed: no connection after the quote's one was even accepted.
         let quoted = u64::from(op == Op::RentalCoverConfirm);
-        assert!(connections <= quoted, "{op:?}: {connections} connections to a closed port");
+        assert!(
+            connections <= quoted,
+            "{op:?}: {connections} connections to a closed port"
+        );
     }
     match result {
         Ok(()) => ("Ok".to_string(), 0, received),
