@@ -1,7 +1,10 @@
 //! Decoder robustness: every response fixture (documented and quirk) of every operation,
 //! mutated by proptest (members dropped, types swapped, unknown members and enum values,
-//! deep nesting, huge strings, invalid UTF-8). Decoding never panics: it succeeds or, through
-//! the facade, is the undecodable-response error; the documented quirks still decode.
+//! deep nesting, huge strings, invalid UTF-8), with the outcome each mutation must have:
+//! an unknown member decodes to the same values as without it; a non-ASCII byte in place
+//! of an ASCII one is a serde error; anything else decodes to a value that survives
+//! encode-decode unchanged, or is a serde data/syntax error. Through the facade a body that
+//! does not decode is the undecodable-response error; the documented quirks still decode.
 #![cfg(feature = "sandbox")]
 
 mod common;
@@ -10,6 +13,7 @@ use common::{fixture_text, fixtures_matching, Act, Scripted};
 use partner_bindings::{ecurring, insly, rentalcover, rocketkor, Error};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// (provider, stem) of every operation's response fixtures.
 const OPERATIONS: [(&str, &str); 5] = [
@@ -29,29 +33,22 @@ fn responses(provider: &str, stem: &str) -> Vec<Value> {
     .collect()
 }
 
-/// Decodes `bytes` as the operation's generated response type; Err carries serde's message.
-fn decode(provider: &str, stem: &str, bytes: &[u8]) -> Result<(), String> {
-    let e = |e: serde_json::Error| e.to_string();
+/// Decodes `bytes` as the operation's generated response type, and gives what it decoded
+/// encoded again (so two decodes can be compared value for value).
+fn decode(provider: &str, stem: &str, bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(
+        bytes: &[u8],
+    ) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(serde_json::from_slice::<T>(bytes)?)
+    }
     match (provider, stem) {
         ("rentalcover", "update_customer") => {
-            serde_json::from_slice::<rentalcover::types::UpdateCustomerResponse>(bytes)
-                .map(drop)
-                .map_err(e)
+            typed::<rentalcover::types::UpdateCustomerResponse>(bytes)
         }
-        ("rentalcover", _) => {
-            serde_json::from_slice::<rentalcover::types::UpdateInsuranceResponse>(bytes)
-                .map(drop)
-                .map_err(e)
-        }
-        ("insly", _) => serde_json::from_slice::<insly::types::UpdatePolicyResponse>(bytes)
-            .map(drop)
-            .map_err(e),
-        ("ecurring", _) => serde_json::from_slice::<ecurring::types::CustomerDocument>(bytes)
-            .map(drop)
-            .map_err(e),
-        _ => serde_json::from_slice::<rocketkor::types::IndividualCustomer>(bytes)
-            .map(drop)
-            .map_err(e),
+        ("rentalcover", _) => typed::<rentalcover::types::UpdateInsuranceResponse>(bytes),
+        ("insly", _) => typed::<insly::types::UpdatePolicyResponse>(bytes),
+        ("ecurring", _) => typed::<ecurring::types::CustomerDocument>(bytes),
+        _ => typed::<rocketkor::types::IndividualCustomer>(bytes),
     }
 }
 
@@ -75,8 +72,13 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-/// Applies mutation `kind` at the `index`-th member of `value`; returns the bytes to decode.
-fn mutate(mut value: Value, kind: u8, index: usize, word: &str) -> Vec<u8> {
+/// Applies mutation `kind` at the `index`-th member of `value`; returns the bytes to decode
+/// and, for an inserted unknown member, its pointer.
+fn mutate(value: Value, kind: u8, index: usize, word: &str) -> Vec<u8> {
+    mutate_at(value, kind, index, word).0
+}
+
+fn mutate_at(mut value: Value, kind: u8, index: usize, word: &str) -> (Vec<u8>, Option<String>) {
     let mut all = Vec::new();
     pointers(&value, String::new(), &mut all);
     let target = if all.is_empty() {
@@ -99,10 +101,14 @@ fn mutate(mut value: Value, kind: u8, index: usize, word: &str) -> Vec<u8> {
         8 => Some(json!(false)),
         _ => {
             // An unknown member next to the known ones.
+            let mut inserted = None;
             if let Some(map) = value.pointer_mut(parent).and_then(Value::as_object_mut) {
-                map.insert(format!("new_{word}"), json!({"nested": word}));
+                if !map.contains_key(&format!("new_{word}")) {
+                    map.insert(format!("new_{word}"), json!({"nested": word}));
+                    inserted = Some(format!("{parent}/new_{word}"));
+                }
             }
-            return serde_json::to_vec(&value).unwrap();
+            return (serde_json::to_vec(&value).unwrap(), inserted);
         }
     };
     match value.pointer_mut(parent) {
@@ -126,11 +132,40 @@ fn mutate(mut value: Value, kind: u8, index: usize, word: &str) -> Vec<u8> {
         }
         _ => {}
     }
-    serde_json::to_vec(&value).unwrap()
+    (serde_json::to_vec(&value).unwrap(), None)
+}
+
+/// Maps whose values have a fixed type: an unknown key there is a new entry of that type,
+/// not an unknown member, so the inserted object may rightly not decode.
+fn in_typed_map(pointer: &str) -> bool {
+    ["/products", "/covers", "/Coupons"]
+        .iter()
+        .any(|m| pointer.contains(m))
+}
+
+/// Outcomes seen, by kind, written to target/reliability/decode-props.json for
+/// RELIABILITY.md: unknown member same values, unknown key refused in a typed map, corrupt
+/// byte refused, decoded and stable through encode-decode, refused as a serde error.
+static OUTCOMES: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
+const CASES: u32 = 2000;
+
+fn tally(outcome: usize) {
+    OUTCOMES[outcome].fetch_add(1, Ordering::Relaxed);
+    let seen: u32 = OUTCOMES.iter().map(|c| c.load(Ordering::Relaxed)).sum();
+    if seen == CASES {
+        let [same, typed_map, corrupt, stable, refused] =
+            OUTCOMES.each_ref().map(|c| c.load(Ordering::Relaxed));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reliability");
+        std::fs::create_dir_all(&dir).unwrap();
+        let report = json!({"cases": CASES, "unknown_member_same_values": same,
+            "unknown_key_in_typed_map_refused": typed_map, "corrupt_byte_refused": corrupt,
+            "decoded_and_stable": stable, "refused_as_serde_error": refused});
+        std::fs::write(dir.join("decode-props.json"), report.to_string()).unwrap();
+    }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_responses_decode_or_fail_cleanly(
@@ -144,14 +179,46 @@ proptest! {
         let (provider, stem) = OPERATIONS[op];
         let all = responses(provider, stem);
         let value = all[fixture_pick % all.len()].clone();
-        let mut bytes = mutate(value, kind, index, &word);
+        let original = decode(provider, stem, &serde_json::to_vec(&value).unwrap()).unwrap();
+        let (mut bytes, inserted) = mutate_at(value, kind, index, &word);
         if let Some((at, byte)) = corrupt {
-            // Invalid UTF-8 or any other byte somewhere in the body.
+            // A non-ASCII byte in place of an ASCII one is never valid UTF-8 (the byte before
+            // ends a character, the byte after starts one) nor JSON: a serde error.
             let at = at % bytes.len();
-            bytes[at] = byte | 0x80;
+            if bytes[at].is_ascii() {
+                bytes[at] = byte | 0x80;
+                let e = decode(provider, stem, &bytes).expect_err("corrupt UTF-8 decoded");
+                prop_assert!(e.is_syntax() || e.is_data() || e.is_eof(), "{e}");
+                tally(2);
+                return Ok(());
+            }
         }
-        // Must return, never panic (a panic fails the property).
-        let _ = decode(provider, stem, &bytes);
+        match (decode(provider, stem, &bytes), inserted) {
+            // An unknown member: the same values as without it (it may be kept in `extra`).
+            (Ok(mut got), Some(pointer)) => {
+                let (parent, name) = pointer.rsplit_once('/').unwrap();
+                if let Some(map) = got.pointer_mut(parent).and_then(Value::as_object_mut) {
+                    map.remove(name);
+                }
+                prop_assert_eq!(got, original);
+                tally(0);
+            }
+            (Err(e), Some(pointer)) => {
+                prop_assert!(in_typed_map(&pointer), "an unknown member at {pointer} failed: {e}");
+                prop_assert!(e.is_data(), "{e}");
+                tally(1);
+            }
+            // Anything else: what decodes survives encode-decode unchanged.
+            (Ok(got), None) => {
+                let again = decode(provider, stem, &serde_json::to_vec(&got).unwrap());
+                prop_assert_eq!(again.as_ref().ok(), Some(&got), "{:?}", again.as_ref().err());
+                tally(3);
+            }
+            (Err(e), None) => {
+                prop_assert!(e.is_data() || e.is_syntax(), "{e}");
+                tally(4);
+            }
+        }
     }
 }
 
@@ -160,7 +227,8 @@ fn documented_quirks_still_decode() {
     for (provider, stem) in OPERATIONS {
         for value in responses(provider, stem) {
             let bytes = serde_json::to_vec(&value).unwrap();
-            assert_eq!(decode(provider, stem, &bytes), Ok(()), "{provider} {stem}");
+            let decoded = decode(provider, stem, &bytes);
+            assert!(decoded.is_ok(), "{provider} {stem}: {decoded:?}");
         }
     }
 }
