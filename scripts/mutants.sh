@@ -32,7 +32,23 @@ tests=(-- --lib --test api --test facade --test outcomes --test wire --test fixt
 mode=full
 if [[ ${1:-} == --in-diff ]]; then
   mode=diff
-  args+=(--in-diff "$2")
+  # Bounded for CI: in place (reusing target/ as the test run left it, no copy, no clean
+  # build), no baseline run (the suites just passed), and at most MUTANTS_MAX mutants (one
+  # shard of the diff's mutants beyond that; the output says so).
+  out=target/mutants-diff
+  args=(--all-features --test-tool nextest --in-place --baseline skip --timeout 120 -o "$out" --in-diff "$2")
+  max=${MUTANTS_MAX:-20}
+  count=$(cargo mutants --list --in-diff "$2" 2>/dev/null | grep -c . || true)
+  if (( count > max )); then
+    shards=$(( (count + max - 1) / max ))
+    echo "mutants: $count in the diff; testing shard 0 of $shards (one in ${shards})"
+    args+=(--shard "0/$shards")
+  else
+    echo "mutants: $count in the diff"
+  fi
+  if (( count == 0 )); then
+    exit 0
+  fi
 elif [[ -n ${MUTANTS_ITERATE:-} ]]; then
   args+=(--iterate)
 elif [[ -n ${MUTANTS_FILE:-} ]]; then

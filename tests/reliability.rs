@@ -463,6 +463,15 @@ async fn fault_matrix() {
     if only.is_none() {
         // 6 operations x 13 faults, and Insly's two refusals inside a 200.
         assert_eq!(cases.len(), 80);
+        common::report(
+            "fault-matrix",
+            serde_json::json!({
+                "cases": cases.len(), "operations": Op::ALL.len(),
+                "faults": Fault::ALL.iter().filter(|f| f.applies_to(Op::ECurringPatch)).count(),
+                "attempts": fast_retries().max_attempts(), "timeout_ms": TIMEOUT.as_millis(),
+                "as_expected": cases.len() - wrong.len(),
+            }),
+        );
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
@@ -494,6 +503,11 @@ async fn a_thousand_concurrent_calls_through_one_client() {
         failed.first()
     );
     assert_eq!(sandbox.received("ecurring.updateCustomer"), 1000);
+    common::report(
+        "concurrency",
+        serde_json::json!({"calls": results.len(), "failed": failed.len(),
+            "received": sandbox.received("ecurring.updateCustomer")}),
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -502,9 +516,13 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
     let sandbox = Sandbox::start().await.unwrap();
     let address = sandbox.addr();
 
-    // Slow clients: 50 connections that send half a request and stall.
+    // Slow clients: connections that send half a request and stall.
+    const STALLED: usize = 50;
+    const BIG_MB: usize = 5;
+    const DEPTHS: [usize; 2] = [1_000, 100_000];
+    const AFTER: usize = 20;
     let mut stalled = Vec::new();
-    for _ in 0..50 {
+    for _ in 0..STALLED {
         let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
         stream
             .write_all(b"PATCH /ecurring/customers/1 HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{\"da")
@@ -515,7 +533,7 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
     // Oversized bodies: 413, without reading 5 MB into memory first.
     // The sandbox answers before the upload ends and closes the connection, so the client
     // may see a reset while still writing: up to 3 tries, and every answer must be 413.
-    let big = vec![b'x'; 5 * 1024 * 1024];
+    let big = vec![b'x'; BIG_MB * 1024 * 1024];
     let mut answered = Vec::new();
     for _ in 0..3 {
         let sent = reqwest::Client::new()
@@ -535,7 +553,7 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
     }
     assert_eq!(answered, [413], "no 413 in 3 tries: {answered:?}");
     // Deep nesting: 400, no stack overflow.
-    for depth in [1_000, 100_000] {
+    for depth in DEPTHS {
         let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         let response = reqwest::Client::new()
             .post(format!(
@@ -564,7 +582,7 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
         .credential(Service::ECurring.credential())
         .build()
         .unwrap();
-    for _ in 0..20 {
+    for _ in 0..AFTER {
         client
             .update_customer("1")
             .request(
@@ -575,5 +593,10 @@ async fn the_sandbox_survives_abuse_and_keeps_serving() {
             .await
             .unwrap();
     }
+    common::report(
+        "abuse",
+        serde_json::json!({"stalled": stalled.len(), "oversized_mb": BIG_MB,
+            "depths": DEPTHS, "calls_after": AFTER}),
+    );
     drop(stalled);
 }

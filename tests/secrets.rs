@@ -164,12 +164,14 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
         ),
         (Some("status=429,retry-after=0"), ["RateLimited"; 4]),
     ];
+    let mut outcomes = serde_json::Map::new();
     for (fault, expected) in passes {
         for operation in OPERATIONS {
             sandbox.inject(operation, fault);
         }
         let kinds = call_all(&sandbox, ACCEPTED, (SSN, ANSWER), &mut shown).await;
         assert_eq!(kinds, expected, "fault {fault:?}");
+        outcomes.insert(fault.unwrap_or("none").into(), serde_json::json!(kinds));
     }
     // A separate pass with credentials the sandbox refuses.
     for operation in OPERATIONS {
@@ -177,6 +179,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     }
     let kinds = call_all(&sandbox, WRONG, (SSN, ANSWER), &mut shown).await;
     assert_eq!(kinds, ["Unauthorized"; 4]);
+    outcomes.insert("refused credentials".into(), serde_json::json!(kinds));
     // Validation errors that involve a secret member.
     let rk = sandbox_client!(rocketkor, RocketKor, sandbox);
     let too_long = rocketkor::types::UpdateIndividualCustomerRequest::builder()
@@ -201,7 +204,7 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
     );
     let everything = format!("{}\n{logs}", shown.join("\n"));
     let [wrong_rc, wrong_insly, wrong_ec, wrong_rk] = WRONG;
-    for secret in [
+    let secrets = [
         SANDBOX_KEY,
         SANDBOX_TOKEN,
         wrong_rc,
@@ -210,12 +213,17 @@ async fn no_secret_in_logs_debug_errors_or_panics_on_any_path() {
         wrong_rk,
         SSN,
         ANSWER,
-    ] {
+    ];
+    for secret in secrets {
         assert!(
             !everything.contains(secret),
             "{secret} leaked in:\n{everything}"
         );
     }
+    common::report(
+        "secrets",
+        serde_json::json!({"passes": outcomes, "secrets": secrets.len(), "log_bytes": logs.len()}),
+    );
 }
 
 /// Every member the specs mark sensitive (a component with `x-sensitive: true`, used in a
@@ -357,6 +365,7 @@ fn every_member_marked_x_sensitive_is_redacted_in_debug() {
         }
     }
     found.sort();
+    common::report("sensitive-members", serde_json::json!(found));
     assert_eq!(
         found,
         [

@@ -456,3 +456,16 @@ impl std::io::Write for Logs {
         Ok(())
     }
 }
+
+/// Writes `target/reliability/<name>.json`: what a test measured, for
+/// scripts/reliability-report.py to put in RELIABILITY.md (no figure there is typed by hand).
+#[allow(dead_code)]
+pub fn report(name: &str, value: serde_json::Value) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reliability");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(format!("{name}.json")),
+        serde_json::to_string_pretty(&value).unwrap(),
+    )
+    .unwrap();
+}
