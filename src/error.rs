@@ -557,6 +557,27 @@ mod tests {
     }
 
     #[test]
+    fn a_builder_message_without_a_member_name_is_about_the_request() {
+        let Error::Validation(v) = from_builder("no value supplied for from_date", |_| "FromDate")
+        else {
+            unreachable!()
+        };
+        assert_eq!(v[0].to_string(), "FromDate: is required");
+        // "<name>: <rule>" names a member only when <name> is one word.
+        let Error::Validation(v) = from_builder("the value was wrong: twice", wire) else {
+            unreachable!()
+        };
+        assert_eq!(v[0].to_string(), "request: the value was wrong: twice");
+        let Error::Validation(v) = from_builder(
+            "error converting supplied value for country_code: too long",
+            wire,
+        ) else {
+            unreachable!()
+        };
+        assert_eq!(v[0].to_string(), "countryCode: too long");
+    }
+
+    #[test]
     fn a_violation_belongs_to_a_member_or_to_what_is_inside_it() {
         assert!(names_member("addresses", "addresses"));
         assert!(names_member("addresses[0]", "addresses"));

@@ -320,6 +320,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_value_of_another_type_is_refused_saying_what_was_expected() {
+        let e = serde_json::from_str::<FlexNumber>("true").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("expected a number or a string holding a number"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn a_date_is_taken_as_a_value_or_as_its_text_in_any_string_form() {
         let date = chrono::NaiveDate::from_ymd_opt(1990, 1, 31).unwrap();
         assert_eq!(date.into_date(), Ok(date));

@@ -408,4 +408,10 @@ async fn a_transport_failure_is_our_connector_error_with_the_cause_as_source() {
     assert!(cause.is_connect() && !cause.is_body() && !cause.is_timeout());
     assert_eq!(cause.to_string(), "could not connect");
     assert!(cause.source().is_some());
+    // The error's own source is that ConnectorError.
+    let source = err.source().expect("Error::Connection has a source");
+    assert_eq!(source.to_string(), "could not connect");
+    assert!(source
+        .downcast_ref::<partner_bindings::ConnectorError>()
+        .is_some());
 }
