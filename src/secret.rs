@@ -99,3 +99,33 @@ impl<'de> Deserialize<'de> for Secret {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_only_when_every_byte_and_the_length_match() {
+        assert_eq!(Secret::new("abc"), Secret::from("abc".to_string()));
+        // A prefix is not equal (the byte-wise fold alone would stop at the shorter one).
+        assert_ne!(Secret::new("ab"), Secret::new("abc"));
+        // Two differences whose XORs cancel out still differ.
+        assert_ne!(Secret::new("ab"), Secret::new("ba"));
+        assert_ne!(Secret::new("abc"), Secret::new("abd"));
+    }
+
+    #[test]
+    fn conversions_keep_the_value_and_never_show_it() {
+        let s = Secret::from(String::from("hunter2"));
+        assert_eq!(s.expose(), "hunter2");
+        assert_eq!(Secret::from("hunter2").expose(), "hunter2");
+        assert_eq!(s.char_len(), 7);
+        assert!(!s.is_empty() && Secret::new("").is_empty());
+        assert_eq!(format!("{s} {s:?}").matches("hunter2").count(), 0);
+        let decoded: Secret = serde_json::from_str("12345").unwrap();
+        assert_eq!(decoded.expose(), "12345");
+        let null: Secret = serde_json::from_str("null").unwrap();
+        assert!(null.is_empty());
+        assert_eq!(serde_json::to_string(&s).unwrap(), r#""hunter2""#);
+    }
+}
