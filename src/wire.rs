@@ -405,6 +405,7 @@ mod tests {
         assert!(Timestamp::try_from("2015-04-22 00:00:00".to_string()).is_err());
         let given = "2015-04-22T00:00:00.5+10:00";
         assert_eq!(Timestamp::try_from(given).unwrap().as_str(), given);
+        assert_eq!(Timestamp::try_from(given).unwrap().to_string(), given);
         assert_eq!(
             Timestamp::try_from(given.to_string()).unwrap().as_str(),
             given
