@@ -320,6 +320,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_a_set_patch_has_a_value() {
+        assert_eq!(Patch::Set(1).as_set(), Some(&1));
+        assert_eq!(Patch::<i32>::Clear.as_set(), None);
+        assert_eq!(Patch::<i32>::Keep.as_set(), None);
+        assert!(Patch::<i32>::Keep.is_keep() && !Patch::Set(1).is_keep());
+    }
+
+    #[test]
     fn a_value_of_another_type_is_refused_saying_what_was_expected() {
         let e = serde_json::from_str::<FlexNumber>("true").unwrap_err();
         assert!(

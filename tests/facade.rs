@@ -1153,6 +1153,50 @@ fn all_broken_rules_are_reported_at_once() {
     });
 }
 
+#[tokio::test]
+async fn a_period_that_ends_when_it_starts_is_refused() {
+    let server = Scripted::start(vec![Act::json(200, &json!({}))]).await;
+    let same = insurance_request(|r| {
+        r["FromDate"] = json!("2026-12-05 10:00:00");
+        r["ToDate"] = json!("2026-12-05 10:00:00");
+    });
+    let err = rc(&server.base)
+        .update_insurance("AB12-345C-INS")
+        .request(same)
+        .quote(Decimal::ONE)
+        .await
+        .unwrap_err();
+    let fields: Vec<&str> = err.violations().iter().map(|v| v.field.as_str()).collect();
+    assert_eq!(fields, ["FromDate"]);
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn an_iban_with_its_holder_is_sent_and_without_one_is_refused() {
+    let server = Scripted::start(vec![Act::json(
+        200,
+        &fixture("ecurring", "update_customer.response.json"),
+    )])
+    .await;
+    let client = client!(ecurring, server.base.clone(), "k", RetryPolicy::none());
+    let err = client
+        .update_customer("1")
+        .iban("NL91ABNA0417164300")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.violations()[0].field, "bank_holder");
+    assert_eq!(server.count(), 0);
+    client
+        .update_customer("1")
+        .iban("NL91ABNA0417164300")
+        .bank_holder("A. Holder")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.count(), 1);
+}
+
 // ---------------------------------------------------------------- forward compatibility
 
 #[tokio::test]

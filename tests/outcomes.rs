@@ -611,6 +611,41 @@ async fn rate_limits_exit_3_for_429_and_4_for_503() {
     }
 }
 
+/// A `Retry-After` beyond the policy's limit is not waited for, even when the deadline
+/// would allow the wait.
+#[tokio::test]
+async fn a_retry_after_beyond_the_policy_is_not_waited_for() {
+    let busy = Act::Reply(429, vec![("retry-after", "2".into())], "{}".into());
+    let server = Scripted::start(vec![busy]).await;
+    let policy = fast_retries().with_max_retry_after(Duration::from_secs(1));
+    let client = client!(rentalcover, server.base.clone(), RC_KEY, policy);
+    let started = std::time::Instant::now();
+    let err = try_quote(&client).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+    assert_eq!(server.count(), 1);
+    assert!(started.elapsed() < Duration::from_secs(1), "it waited");
+}
+
+/// A 2xx status the spec does not document is undecodable, and says which status.
+#[tokio::test]
+async fn an_undocumented_success_status_is_named() {
+    let server = Scripted::start(vec![Act::Reply(202, vec![], "{}".into())]).await;
+    let client = client!(ecurring, server.base.clone(), "k", RetryPolicy::none());
+    let err = client
+        .update_customer("1")
+        .city("Utrecht")
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Undecodable { reason, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        reason.contains("202") && reason.contains("not a documented response"),
+        "{reason}"
+    );
+}
+
 // ---------------------------------------------------------------- deadlines and overrides
 
 #[tokio::test]
