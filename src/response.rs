@@ -361,6 +361,13 @@ mod tests {
             shown,
             r#"<p>{"socialId": "[redacted]", "securityAnswer": "[redacted]", "name": "Ann", "token": "[redacted]""#
         );
+        // A text that starts or ends at a key's quotes.
+        let shown = excerpt(br#""socialId": "123-45-6789", "#);
+        assert_eq!(shown, r#""socialId": "[redacted]","#);
+        assert_eq!(excerpt(br#"{"a": 1, "socialId""#), r#"{"a": 1, "socialId""#);
+        // An escaped quote does not end a string: the whole value is masked.
+        let shown = excerpt(br#"{"socialId": "12\"34567", "x"#);
+        assert!(!shown.contains("34567"), "{shown}");
         let shown = excerpt(br#"{"socialId": "12\"3"#);
         assert!(!shown.contains("12"), "{shown}");
         assert_eq!(excerpt(&[b'a'; 300]).chars().count(), 201);

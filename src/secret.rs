@@ -122,6 +122,7 @@ mod tests {
         assert_eq!(s.char_len(), 7);
         assert!(!s.is_empty() && Secret::new("").is_empty());
         assert_eq!(format!("{s} {s:?}").matches("hunter2").count(), 0);
+        assert_eq!(s.to_string(), "[redacted]");
         let decoded: Secret = serde_json::from_str("12345").unwrap();
         assert_eq!(decoded.expose(), "12345");
         let null: Secret = serde_json::from_str("null").unwrap();

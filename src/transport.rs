@@ -398,7 +398,6 @@ impl Call {
                 .flatten();
             let attempt_started = Instant::now();
             let outcome = send_once(&self.shared.http, request).await;
-            let more = next.is_some();
             let wait = match &outcome {
                 Ok(Exchange::Complete(response)) => {
                     span.record("status", response.status().as_u16());
@@ -429,7 +428,7 @@ impl Call {
                 (_, None) => true,
             });
             match (wait, next) {
-                (Some(wait), Some(next)) if more => {
+                (Some(wait), Some(next)) => {
                     tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
                     tokio::time::sleep(wait).await;
                     request = next;
@@ -809,5 +808,51 @@ mod tests {
         let (name, value) = Auth::Header("X_API_KEY").header(&secret).unwrap();
         assert_eq!(name.as_str(), "x_api_key");
         assert!(value.is_sensitive());
+    }
+
+    #[test]
+    fn a_retry_policy_reads_back_what_it_was_given() {
+        let standard = RetryPolicy::standard();
+        assert_eq!(standard.max_attempts(), 3);
+        assert_eq!(standard.base_delay(), Duration::from_millis(500));
+        assert_eq!(standard.max_delay(), Duration::from_secs(8));
+        assert_eq!(standard.max_retry_after(), Duration::from_secs(30));
+        assert_eq!(RetryPolicy::none().max_attempts(), 1);
+        let custom = standard
+            .with_max_attempts(5)
+            .with_backoff(Duration::from_millis(10), Duration::from_millis(40))
+            .with_max_retry_after(Duration::from_secs(2));
+        assert_eq!(custom.max_attempts(), 5);
+        assert_eq!(custom.base_delay(), Duration::from_millis(10));
+        assert_eq!(custom.max_delay(), Duration::from_millis(40));
+        assert_eq!(custom.max_retry_after(), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn backoff_is_jittered_below_a_doubling_ceiling_capped_at_max_delay() {
+        let policy = RetryPolicy::standard()
+            .with_backoff(Duration::from_millis(100), Duration::from_millis(300));
+        for (retry, ceiling) in [(1, 100), (2, 200), (3, 300), (9, 300)] {
+            let waits: Vec<Duration> = (0..200).map(|_| policy.backoff(retry)).collect();
+            assert!(
+                waits.iter().all(|w| *w <= Duration::from_millis(ceiling)),
+                "{retry}"
+            );
+            // Full jitter: spread over the range, not always zero.
+            assert!(
+                waits
+                    .iter()
+                    .any(|w| *w > Duration::from_millis(ceiling / 2)),
+                "{retry}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_an_http_build_error_has_a_source() {
+        use std::error::Error as _;
+        let http = BuildError::Http(Box::new(std::io::Error::other("no TLS")));
+        assert_eq!(http.source().unwrap().to_string(), "no TLS");
+        assert!(BuildError::InvalidCredential.source().is_none());
     }
 }

@@ -320,6 +320,52 @@ mod tests {
     use super::*;
 
     #[test]
+    fn flex_values_show_what_was_sent() {
+        let n: FlexNumber = serde_json::from_str(r#""12.50""#).unwrap();
+        assert_eq!(n.to_string(), "12.50");
+        assert_eq!(format!("{n:?}"), r#"FlexNumber("12.50")"#);
+        let n: FlexNumber = serde_json::from_str("7").unwrap();
+        assert_eq!(
+            (n.to_string(), format!("{n:?}")),
+            ("7".into(), "FlexNumber(7)".into())
+        );
+        let b: FlexBool = serde_json::from_str(r#""1""#).unwrap();
+        assert_eq!(format!("{b:?}"), "FlexBool(true)");
+        let t: Timestamp = "2015-04-22T00:00:00+10:00".parse().unwrap();
+        assert_eq!(
+            format!("{t:?}"),
+            r#"Timestamp("2015-04-22T00:00:00+10:00")"#
+        );
+        let e = serde_json::from_str::<FlexBool>("[1]").unwrap_err();
+        assert!(e.to_string().contains("a boolean, 0/1"), "{e}");
+    }
+
+    #[test]
+    fn a_whole_number_is_an_i64_in_any_form() {
+        let n = |s: &str| serde_json::from_str::<FlexNumber>(s).unwrap().as_i64();
+        assert_eq!(n("14"), Some(14));
+        assert_eq!(n("14.0"), Some(14));
+        assert_eq!(n("-3"), Some(-3));
+        assert_eq!(n(r#""14.00""#), Some(14));
+        assert_eq!(n("14.5"), None);
+        assert_eq!(n("1e300"), None);
+        assert_eq!(n("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(n(r#""14.5""#), None);
+    }
+
+    #[test]
+    fn a_present_member_is_clear_or_set() {
+        assert_eq!(
+            serde_json::from_str::<Patch<i32>>("null").unwrap(),
+            Patch::Clear
+        );
+        assert_eq!(
+            serde_json::from_str::<Patch<i32>>("3").unwrap(),
+            Patch::Set(3)
+        );
+    }
+
+    #[test]
     fn only_a_set_patch_has_a_value() {
         assert_eq!(Patch::Set(1).as_set(), Some(&1));
         assert_eq!(Patch::<i32>::Clear.as_set(), None);

@@ -415,3 +415,144 @@ async fn a_transport_failure_is_our_connector_error_with_the_cause_as_source() {
         .downcast_ref::<partner_bindings::ConnectorError>()
         .is_some());
 }
+
+#[tokio::test]
+async fn debug_output_names_the_parts_without_the_secrets() {
+    let server = Scripted::start(vec![
+        Act::json(200, &fixture("ecurring", "update_customer.response.json")),
+        Act::Reply(500, vec![], r#"{"errors":[{"title":"boom"}]}"#.into()),
+    ])
+    .await;
+    let client = client!(
+        ecurring,
+        server.base.clone(),
+        "ec-debug-KEY",
+        RetryPolicy::none()
+    );
+    let shown = format!("{client:?}");
+    assert!(shown.contains("Call") && shown.contains("timeout") && shown.contains("retry"));
+    assert!(
+        shown.contains("[redacted]") && !shown.contains("ec-debug-KEY"),
+        "{shown}"
+    );
+    let ok = client
+        .update_customer("1")
+        .city("Utrecht")
+        .send()
+        .await
+        .unwrap();
+    let shown = format!("{ok:?}");
+    assert!(shown.starts_with("Response { status: 200"), "{shown}");
+    let err = client
+        .update_customer("1")
+        .city("Utrecht")
+        .send()
+        .await
+        .unwrap_err();
+    let shown = format!("{err:?}");
+    assert!(shown.contains("RawResponse { status: 500"), "{shown}");
+    assert!(shown.contains("boom"), "the body excerpt: {shown}");
+}
+
+#[tokio::test]
+async fn a_connect_timeout_keeps_the_other_settings() {
+    let server = Scripted::start(vec![Act::json(
+        200,
+        &fixture("ecurring", "update_customer.response.json"),
+    )])
+    .await;
+    let client = partner_bindings::ecurring::Client::builder()
+        .environment(partner_bindings::ecurring::Environment::Custom(
+            server.base.clone(),
+        ))
+        .credential("ec-key")
+        .connect_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .unwrap();
+    client
+        .update_customer("1")
+        .city("Utrecht")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests()[0].header("x-authorization"),
+        Some("ec-key")
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_equal_to_the_policys_limit_is_waited_for() {
+    let server = Scripted::start(vec![
+        Act::Reply(429, vec![("retry-after", "1".into())], "{}".into()),
+        Act::json(200, &fixture("ecurring", "update_customer.response.json")),
+    ])
+    .await;
+    let policy = common::fast_retries().with_max_retry_after(std::time::Duration::from_secs(1));
+    let client = client!(ecurring, server.base.clone(), "k", policy);
+    client
+        .update_customer("1")
+        .city("Utrecht")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn an_empty_booking_reference_is_refused() {
+    let server = Scripted::start(vec![Act::json(200, &json!({}))]).await;
+    for reference in ["", "   "] {
+        let err = rc(&server.base)
+            .update_insurance(reference)
+            .from_date("2026-12-01 10:00:00")
+            .to_date("2026-12-05 10:00:00")
+            .email("jack@example.com")
+            .country("AU")
+            .quote(Decimal::ONE)
+            .await
+            .unwrap_err();
+        assert!(
+            violations(&err).iter().any(|v| v.starts_with("Reference")),
+            "{err}"
+        );
+    }
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn an_infinite_amount_in_a_whole_request_is_refused() {
+    let server = Scripted::start(vec![Act::json(200, &json!({}))]).await;
+    let request = insly::types::UpdatePolicyRequest::builder()
+        .policy_oid(std::num::NonZeroU64::new(10_985_815).unwrap())
+        .customer_oid(std::num::NonZeroU64::new(10_985_801).unwrap())
+        .home_policy_excess(Some(f64::INFINITY));
+    let err = ins(&server.base)
+        .update_policy()
+        .request(request)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        violations(&err),
+        ["home_policy_excess: must be an amount of at least 0"]
+    );
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
+async fn an_outcome_unknown_has_its_cause_as_source() {
+    use std::error::Error as _;
+    let server = Scripted::start(vec![Act::Reply(500, vec![], "{}".into())]).await;
+    let err = ins(&server.base)
+        .update_policy()
+        .policy_oid(10_985_815)
+        .customer_oid(10_985_801)
+        .home_policy_excess(300.0)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    let source = err.source().expect("the cause is the source");
+    assert!(source.to_string().contains("500"), "{source}");
+}

@@ -125,8 +125,9 @@ fn probe(body: Option<&[u8]>) -> Option<Probe> {
 
 fn quote_only(body: Option<&[u8]>) -> Option<i64> {
     match probe(body)?.quote_only? {
+        // Our bodies always carry a number; anything else is not known to be a quote, so it
+        // is treated as money-moving (never re-sent).
         serde_json::Value::Number(n) => n.as_i64(),
-        serde_json::Value::String(s) => s.parse().ok(),
         _ => None,
     }
 }
