@@ -34,11 +34,21 @@ def main():
         path = out / f"{kind}.txt"
         for name in path.read_text().splitlines() if path.exists() else []:
             lines[name] = kind
-    # `--iterate` skips mutants an earlier run caught; they count as caught, and say so.
+    # `--iterate` skips the mutants earlier runs caught or found unviable (by name, line
+    # included, so a moved or changed mutant is tested again): they keep that earlier
+    # outcome, read from the previous output (cargo-mutants moves it to mutants.out.old),
+    # for the mutants the code still has.
     earlier = out / "previously_caught.txt"
-    carried = [n for n in earlier.read_text().splitlines() if n not in lines] if earlier.exists() else []
-    for name in carried:
-        lines[name] = "caught"
+    carried = []
+    if earlier.exists():
+        old = out.parent / "mutants.out.old"
+        unviable_before = set((old / "unviable.txt").read_text().splitlines()) if (old / "unviable.txt").exists() else set()
+        listed = subprocess.run(["cargo", "mutants", "--list"], cwd=ROOT, capture_output=True, text=True, check=True)
+        current = set(listed.stdout.splitlines())
+        for name in earlier.read_text().splitlines():
+            if name in current and name not in lines:
+                lines[name] = "unviable" if name in unviable_before else "caught"
+                carried.append(name)
     reasons = {}
     eq = ROOT / "mutants/equivalent.toml"
     if eq.exists():
@@ -47,11 +57,14 @@ def main():
 
     count = collections.Counter(lines.values())
     viable = count["caught"] + count["missed"] + count["timeout"]
-    score = 100.0 * count["caught"] / viable if viable else 100.0
+    # A timeout is a mutant that made the tests hang: detected (cargo-mutants' own reading).
+    detected = count["caught"] + count["timeout"]
+    score = 100.0 * detected / viable if viable else 100.0
     per_file = collections.defaultdict(collections.Counter)
     for name, kind in lines.items():
         per_file[name.split(":", 1)[0]][kind] += 1
-    survivors = sorted(n for n, k in lines.items() if k in ("missed", "timeout"))
+    survivors = sorted(n for n, k in lines.items() if k == "missed")
+    hung = sorted(n for n, k in lines.items() if k == "timeout")
     unexplained = [n for n in survivors if key(n) not in reasons]
 
     version = subprocess.run(["cargo", "mutants", "--version"], capture_output=True, text=True).stdout.strip()
@@ -59,21 +72,24 @@ def main():
         f"{len(lines)} mutants of the hand-written library code ({version}): "
         f"**{count['caught']} caught**, {count['missed']} missed, {count['timeout']} timed out, "
         f"{count['unviable']} unviable (did not compile). "
-        f"Score: {count['caught']} of {viable} viable mutants caught = **{score:.1f}%**"
+        f"Score: {detected} of {viable} viable mutants caught or timed out = **{score:.1f}%**"
         + (f"; {len(unexplained)} survivors not yet explained." if unexplained
            else "; every survivor is explained below." if survivors else "; no survivors."),
         "",
     ]
     if carried:
-        md += [f"({len(carried)} of the caught were caught by an earlier run of the script and skipped by `--iterate`.)", ""]
+        md += [f"({len(carried)} of these were caught or found unviable by an earlier run of the script on the same lines and not run again (`--iterate`).)", ""]
     md += ["| file | caught | missed | timeout | unviable |", "|---|---|---|---|---|"]
     for f in sorted(per_file):
         c = per_file[f]
         md.append(f"| `{f}` | {c['caught']} | {c['missed']} | {c['timeout']} | {c['unviable']} |")
+    if hung:
+        md += ["", "Timed out (the mutant made the tests hang, so it was detected):", ""]
+        md += [f"- `{n}`" for n in hung]
     if survivors:
-        md += ["", "Survivors, each with why it is equivalent or harmless:", ""]
+        md += ["", "Survivors (missed), each with why it is equivalent or harmless:", ""]
         for n in survivors:
-            md.append(f"- `{n}` ({lines[n]}): {reasons.get(key(n), '**not explained**')}")
+            md.append(f"- `{n}`: {reasons.get(key(n), '**not explained**')}")
     text = "\n".join(md) + "\n"
     print(text)
     if mode == "full":

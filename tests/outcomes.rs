@@ -179,6 +179,23 @@ async fn a_2xx_that_does_not_decode_is_applied_for_a_confirm_and_undecodable_for
 
 // ---------------------------------------------------------------- stored quotes, max_charge
 
+/// A stored quote is data the caller kept: one whose booking reference was lost or blanked
+/// is refused before anything is sent.
+#[tokio::test]
+async fn a_stored_quote_without_a_reference_is_refused() {
+    let server = Scripted::start(vec![priced(json!(60), Some("AUD"))]).await;
+    let stored = serde_json::to_value(quote_for(&rc(&server.base)).await).unwrap();
+    for blank in ["", "  "] {
+        let mut edited = stored.clone();
+        edited["reference"] = json!(blank);
+        let restored: rentalcover::Quote = serde_json::from_value(edited).unwrap();
+        let err = rc(&server.base).confirm(restored).send().await.unwrap_err();
+        let fields: Vec<&str> = err.violations().iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["Reference"], "{err:?}");
+    }
+    assert_eq!(server.count(), 1, "only the quote was sent");
+}
+
 #[tokio::test]
 async fn a_stored_quote_is_confirmed_once_by_a_fresh_client() {
     let server = Scripted::start(vec![priced(json!(60), Some("AUD"))]).await;
