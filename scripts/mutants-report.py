@@ -36,13 +36,19 @@ def main():
             lines[name] = kind
     # `--iterate` skips the mutants earlier runs caught or found unviable (by name, line
     # included, so a moved or changed mutant is tested again): they keep that earlier
-    # outcome, read from the previous output (cargo-mutants moves it to mutants.out.old),
-    # for the mutants the code still has.
+    # outcome, for the mutants the code still has.
     earlier = out / "previously_caught.txt"
     carried = []
     if earlier.exists():
-        old = out.parent / "mutants.out.old"
-        unviable_before = set((old / "unviable.txt").read_text().splitlines()) if (old / "unviable.txt").exists() else set()
+        # Earlier outcomes: the committed results of the last run of this script, and the
+        # previous output directory (cargo-mutants keeps one, as mutants.out.old).
+        unviable_before = set()
+        results = ROOT / "mutants/results.txt"
+        if results.exists():
+            unviable_before |= {l.split(None, 1)[1] for l in results.read_text().splitlines() if l.startswith("unviable ")}
+        old = out.parent / "mutants.out.old" / "unviable.txt"
+        if old.exists():
+            unviable_before |= set(old.read_text().splitlines())
         listed = subprocess.run(["cargo", "mutants", "--list"], cwd=ROOT, capture_output=True, text=True, check=True)
         current = set(listed.stdout.splitlines())
         for name in earlier.read_text().splitlines():
