@@ -1,0 +1,1 @@
+//! Breaking-change classifier (work in progress).

@@ -1,0 +1,1 @@
+//! Drift check against provider pages (work in progress).
