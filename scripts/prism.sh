@@ -32,11 +32,14 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+# Prism serves copies: it reloads a spec file that changes, and one run is one spec state.
+mkdir -p "$out/specs"
+cp specs/rentalcover.yaml specs/insly.yaml specs/ecurring.yaml specs/rocketkor.yaml "$out/specs/"
 args=()
 port="$BASE_PORT"
 for spec in rentalcover insly ecurring rocketkor; do
   log="$out/prism-$spec.log"
-  "$PRISM" mock -d --errors -h 127.0.0.1 -p "$port" "specs/$spec.yaml" >"$log" 2>&1 &
+  "$PRISM" mock -d --errors -h 127.0.0.1 -p "$port" "$out/specs/$spec.yaml" >"$log" 2>&1 &
   pids+=($!)
   args+=(--prism "$spec=$port:$log")
   port=$((port + 1))
