@@ -124,6 +124,18 @@ pub const RULES: &[(&str, Level)] = &[
     ("api-security-component-type-changed", Level::Info),
     ("api-security-component-api-key-changed", Level::Err),
     ("api-security-component-scheme-changed", Level::Err),
+    ("api-security-component-oauth-url-changed", Level::Info),
+    (
+        "api-security-component-oauth-token-url-changed",
+        Level::Info,
+    ),
+    ("api-security-component-oauth-scope-added", Level::Info),
+    ("api-security-component-oauth-scope-removed", Level::Info),
+    ("api-security-component-oauth-scope-changed", Level::Info),
+    ("api-security-scope-added", Level::Info),
+    ("api-security-scope-removed", Level::Info),
+    ("api-global-security-scope-added", Level::Info),
+    ("api-global-security-scope-removed", Level::Info),
     ("api-security-removed", Level::Info),
     ("api-security-added", Level::Info),
     ("api-global-security-removed", Level::Info),
@@ -191,6 +203,21 @@ pub const RULES: &[(&str, Level)] = &[
     ("request-body-enum-value-removed", Level::Err),
     ("request-property-enum-value-removed", Level::Err),
     ("request-property-enum-value-added", Level::Info),
+    (
+        "request-parameter-x-extensible-enum-value-removed",
+        Level::Err,
+    ),
+    (
+        "request-property-x-extensible-enum-value-removed",
+        Level::Err,
+    ),
+    ("request-read-only-property-enum-value-removed", Level::Info),
+    ("request-read-only-property-max-decreased", Level::Info),
+    (
+        "request-read-only-property-max-length-decreased",
+        Level::Info,
+    ),
+    ("request-read-only-property-min-increased", Level::Info),
     ("request-body-became-nullable", Level::Info),
     ("request-body-became-not-nullable", Level::Err),
     ("request-property-became-nullable", Level::Info),
@@ -251,6 +278,13 @@ pub const RULES: &[(&str, Level)] = &[
     ("response-optional-property-removed", Level::Warn),
     ("response-required-property-added", Level::Info),
     ("response-optional-property-added", Level::Info),
+    ("response-required-write-only-property-removed", Level::Info),
+    ("response-optional-write-only-property-removed", Level::Info),
+    ("response-required-write-only-property-added", Level::Info),
+    ("response-optional-write-only-property-added", Level::Info),
+    ("response-write-only-property-became-optional", Level::Info),
+    ("response-write-only-property-became-required", Level::Info),
+    ("response-write-only-property-enum-value-added", Level::Info),
     ("response-property-became-optional", Level::Err),
     ("response-property-became-required", Level::Info),
     ("response-body-type-changed", Level::Err),
@@ -384,7 +418,8 @@ struct Cx<'a> {
 #[derive(Clone, Copy)]
 enum Place<'s> {
     Body(Dir, Option<&'s str>),
-    Param(&'s str, &'s str),
+    /// `in`, name, and whether the parameter is required (in the new document).
+    Param(&'s str, &'s str, bool),
 }
 
 /// A schema comparison frame: the place, the property path so far (`""` at the root).
@@ -424,10 +459,10 @@ impl At<'_> {
     /// How the sentence names what changed.
     fn subject(&self) -> String {
         match self.place {
-            Place::Param(location, name) if self.root() => {
+            Place::Param(location, name, _) if self.root() => {
                 format!("the {location} request parameter `{name}`")
             }
-            Place::Param(location, name) => {
+            Place::Param(location, name, _) => {
                 format!(
                     "the property `{}` of the {location} request parameter `{name}`",
                     self.prop
@@ -616,7 +651,9 @@ impl<'a> Cx<'a> {
             .and_then(Value::as_str)
             .and_then(parse_date)
         {
-            Some(sunset) if sunset > today() => self.push(
+            // Removed after its sunset date: what the deprecation announced.
+            Some(sunset) if sunset <= today() => {}
+            Some(_) => self.push(
                 &format!("{prefix}-before-sunset"),
                 pointer,
                 format!(
@@ -686,7 +723,7 @@ impl<'a> Cx<'a> {
                     let new_schema =
                         SchemaCx::new(self.new).schema(new_param.schema, &new_param.schema_ptr);
                     let at = At {
-                        place: Place::Param(location, name),
+                        place: Place::Param(location, name, new_param.required),
                         prop: "",
                     };
                     self.schema(&at, &old_schema, &new_schema, 0);
@@ -968,38 +1005,144 @@ impl<'a> Cx<'a> {
     fn operation_security(&mut self, base: &OpSide<'a>, rev: &OpSide<'a>) {
         let old = requirements(base.op.get("security"));
         let new = requirements(rev.op.get("security"));
-        for name in old.difference(&new) {
-            self.push(
-                "api-security-removed",
-                &format!("{}/security", base.pointer),
-                format!("the endpoint scheme security {name} was removed from the API"),
-            );
-        }
-        for name in new.difference(&old) {
-            self.push(
-                "api-security-added",
-                &format!("{}/security", rev.pointer),
-                format!("the endpoint scheme security {name} was added to the API"),
-            );
-        }
+        let base_ptr = format!("{}/security", base.pointer);
+        let rev_ptr = format!("{}/security", rev.pointer);
+        self.security_lists(false, (&old, &base_ptr), (&new, &rev_ptr));
     }
 
     fn global_security(&mut self) {
         self.op = None;
         let old = requirements(self.old.get("security"));
         let new = requirements(self.new.get("security"));
-        for name in old.difference(&new) {
+        self.security_lists(true, (&old, "/security"), (&new, "/security"));
+    }
+
+    /// Security requirements added, removed, or with scopes added or removed.
+    fn security_lists(
+        &mut self,
+        global: bool,
+        old: (&Requirements, &str),
+        new: (&Requirements, &str),
+    ) {
+        let (prefix, what, whose) = if global {
+            ("api-global-security", "the security scheme", "the API")
+        } else {
+            ("api-security", "the endpoint scheme security", "the API")
+        };
+        for (key, old_scopes) in old.0 {
+            match new.0.get(key) {
+                // An empty requirement (`{}`, anonymous access) is judged on the API only.
+                None if key.is_empty() && !global => {}
+                None => self.push(
+                    &format!("{prefix}-removed"),
+                    old.1,
+                    format!("{what} {} was removed from {whose}", show_key(key)),
+                ),
+                Some(new_scopes) => {
+                    for (scheme, scopes) in old_scopes {
+                        let now = new_scopes.get(scheme);
+                        for scope in scopes
+                            .iter()
+                            .filter(|s| !now.is_some_and(|n| n.contains(*s)))
+                        {
+                            self.push(
+                                &format!("{prefix}-scope-removed"),
+                                new.1,
+                                format!(
+                                    "removed the scope {scope} of the security scheme {scheme}"
+                                ),
+                            );
+                        }
+                    }
+                    for (scheme, scopes) in new_scopes {
+                        let was = old_scopes.get(scheme);
+                        for scope in scopes
+                            .iter()
+                            .filter(|s| !was.is_some_and(|w| w.contains(*s)))
+                        {
+                            self.push(
+                                &format!("{prefix}-scope-added"),
+                                new.1,
+                                format!("added the scope {scope} to the security scheme {scheme}"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for key in new.0.keys().filter(|k| !old.0.contains_key(*k)) {
+            if key.is_empty() && !global {
+                continue;
+            }
             self.push(
-                "api-global-security-removed",
-                "/security",
-                format!("the security scheme {name} was removed from the API"),
+                &format!("{prefix}-added"),
+                new.1,
+                format!("{what} {} was added to {whose}", show_key(key)),
             );
         }
-        for name in new.difference(&old) {
+    }
+
+    /// OAuth changes of a security scheme's implicit flow (the flow oasdiff compares).
+    fn oauth(&mut self, name: &str, ptr: &str, old: &Value, new: &Value) {
+        let (Some(old_flow), Some(new_flow)) = (
+            old.pointer("/flows/implicit"),
+            new.pointer("/flows/implicit"),
+        ) else {
+            return;
+        };
+        let ptr = format!("{ptr}/flows/implicit");
+        let text = |flow: &Value, key: &str| {
+            flow.get(key)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        for (key, id, words) in [
+            (
+                "authorizationUrl",
+                "api-security-component-oauth-url-changed",
+                "oauth url",
+            ),
+            (
+                "tokenUrl",
+                "api-security-component-oauth-token-url-changed",
+                "oauth token url",
+            ),
+        ] {
+            let (from, to) = (text(old_flow, key), text(new_flow, key));
+            if from != to {
+                self.push(
+                    id,
+                    &format!("{ptr}/{key}"),
+                    format!(
+                        "the component security scheme {name} {words} changed from {from} to {to}"
+                    ),
+                );
+            }
+        }
+        let old_scopes: BTreeMap<&String, &Value> = obj(old_flow.get("scopes")).collect();
+        let new_scopes: BTreeMap<&String, &Value> = obj(new_flow.get("scopes")).collect();
+        for (scope, old_text) in &old_scopes {
+            let scope_ptr = format!("{ptr}/scopes/{}", escape(scope));
+            match new_scopes.get(scope) {
+                None => self.push(
+                    "api-security-component-oauth-scope-removed",
+                    &scope_ptr,
+                    format!("the component security scheme {name} oauth scope {scope} was removed"),
+                ),
+                Some(new_text) if new_text != old_text => self.push(
+                    "api-security-component-oauth-scope-changed",
+                    &scope_ptr,
+                    format!("the component security scheme {name} oauth scope {scope} was updated from {} to {}", show(old_text), show(new_text)),
+                ),
+                Some(_) => {}
+            }
+        }
+        for scope in new_scopes.keys().filter(|s| !old_scopes.contains_key(*s)) {
             self.push(
-                "api-global-security-added",
-                "/security",
-                format!("the security scheme {name} was added to the API"),
+                "api-security-component-oauth-scope-added",
+                &format!("{ptr}/scopes/{}", escape(scope)),
+                format!("the component security scheme {name} oauth scope {scope} was added"),
             );
         }
     }
@@ -1030,6 +1173,7 @@ impl<'a> Cx<'a> {
                     .unwrap_or("")
                     .to_string()
             };
+            self.oauth(name, &ptr, old_scheme, new_scheme);
             let (old_type, new_type) = (field(old_scheme, "type"), field(new_scheme, "type"));
             if old_type != new_type {
                 self.push(
@@ -1109,9 +1253,10 @@ impl<'a> Cx<'a> {
         let subject = at.subject();
         let ptr = new.ptr.as_str();
         let param = matches!(at.place, Place::Param(..));
-        // A request property the client never sends, or a response property it never
-        // receives, has nothing to break.
+        // A read-only request property is never sent: oasdiff judges only a few of its
+        // changes, under `request-read-only-property-*` ids, at INFO.
         if !at.root() && dir == Dir::Request && new.read_only {
+            self.read_only_request(at, old, new);
             return;
         }
 
@@ -1137,9 +1282,12 @@ impl<'a> Cx<'a> {
         }
 
         self.enum_change(at, old, new);
+        self.extensible_enum(at, old, new);
 
-        // default
+        // default (a required parameter's default is never used)
+        let unused_default = matches!(at.place, Place::Param(_, _, true));
         match (&old.default, &new.default) {
+            _ if unused_default => {}
             (None, Some(d)) => self.push(
                 &format!("{prefix}-default-value-added"),
                 ptr,
@@ -1189,22 +1337,21 @@ impl<'a> Cx<'a> {
                         }
                     }
                     Dir::Response => {
-                        if old_prop.write_only {
-                            continue;
-                        }
-                        if old.required.contains(name) {
-                            self.push(
-                                "response-required-property-removed",
-                                &old_prop.ptr,
-                                format!("removed the required property `{path}` from the response with the {} status", at.status()),
-                            );
+                        let kind = if old.required.contains(name) {
+                            "required"
                         } else {
-                            self.push(
-                                "response-optional-property-removed",
-                                &old_prop.ptr,
-                                format!("removed the optional property `{path}` from the response with the {} status", at.status()),
-                            );
-                        }
+                            "optional"
+                        };
+                        let (wo, wo_text) = if old_prop.write_only {
+                            ("write-only-", "write-only ")
+                        } else {
+                            ("", "")
+                        };
+                        self.push(
+                            &format!("response-{kind}-{wo}property-removed"),
+                            &old_prop.ptr,
+                            format!("removed the {kind} {wo_text}property `{path}` from the response with the {} status", at.status()),
+                        );
                     }
                 },
                 Some(new_prop) => {
@@ -1234,7 +1381,17 @@ impl<'a> Cx<'a> {
                                 );
                             }
                         }
-                        Dir::Response if !new_prop.write_only => {
+                        Dir::Response if new_prop.write_only || old_prop.write_only => {
+                            if was != is {
+                                let became = if is { "required" } else { "optional" };
+                                self.push(
+                                    &format!("response-write-only-property-became-{became}"),
+                                    &new_prop.ptr,
+                                    format!("the write-only response property `{path}` became {became} for the status {}", at.status()),
+                                );
+                            }
+                        }
+                        Dir::Response => {
                             if was && !is {
                                 self.push(
                                     "response-property-became-optional",
@@ -1287,19 +1444,17 @@ impl<'a> Cx<'a> {
                     }
                 }
                 Dir::Response => {
-                    if new_prop.write_only {
-                        continue;
-                    }
-                    let (id, kind) = if required {
-                        ("response-required-property-added", "required")
+                    let kind = if required { "required" } else { "optional" };
+                    let (wo, wo_text) = if new_prop.write_only {
+                        ("write-only-", "write-only ")
                     } else {
-                        ("response-optional-property-added", "optional")
+                        ("", "")
                     };
                     self.push(
-                        id,
+                        &format!("response-{kind}-{wo}property-added"),
                         &new_prop.ptr,
                         format!(
-                            "added the {kind} property `{path}` to the response with the {} status",
+                            "added the {kind} {wo_text}property `{path}` to the response with the {} status",
                             at.status()
                         ),
                     );
@@ -1499,15 +1654,25 @@ impl<'a> Cx<'a> {
         let prefix = at.prefix();
         let subject = at.subject();
         let ptr = new.ptr.as_str();
+        if old.enum_values.is_none()
+            && new.enum_values.is_some()
+            && at.dir() == Dir::Request
+            && !new.open_enum
+        {
+            self.push(
+                &format!("{prefix}-became-enum"),
+                ptr,
+                format!("{subject} was restricted to a list of enum values"),
+            );
+        }
+        // As in oasdiff, a missing enum lists no values: an enum added or dropped
+        // reports each of its values as added or removed.
+        let none = Vec::new();
         match (&old.enum_values, &new.enum_values) {
-            (None, Some(_)) if at.dir() == Dir::Request && !new.open_enum => {
-                self.push(
-                    &format!("{prefix}-became-enum"),
-                    ptr,
-                    format!("{subject} was restricted to a list of enum values"),
-                );
-            }
-            (Some(old_values), Some(new_values)) => {
+            (None, None) => {}
+            (old_values, new_values) => {
+                let old_values = old_values.as_ref().unwrap_or(&none);
+                let new_values = new_values.as_ref().unwrap_or(&none);
                 let removed: Vec<&Value> = old_values
                     .iter()
                     .filter(|v| !new_values.contains(v))
@@ -1534,6 +1699,9 @@ impl<'a> Cx<'a> {
                         // oasdiff judges added response values on properties only.
                         (Dir::Response, "response-body") => continue,
                         (Dir::Request, "request-body") => continue,
+                        (Dir::Response, _) if new.write_only => {
+                            "response-write-only-property-enum-value-added".to_string()
+                        }
                         (Dir::Response, _) if new.open_enum => {
                             "response-property-open-enum-value-added".to_string()
                         }
@@ -1554,7 +1722,70 @@ impl<'a> Cx<'a> {
                     );
                 }
             }
-            _ => {}
+        }
+    }
+
+    /// `x-extensible-enum` (Zalando's open enum): removing a value from a request breaks
+    /// clients that send it; adding one breaks nobody.
+    fn extensible_enum(&mut self, at: &At<'_>, old: &Schema, new: &Schema) {
+        let (Some(old_values), Some(new_values)) = (&old.x_extensible_enum, &new.x_extensible_enum)
+        else {
+            return;
+        };
+        if at.dir() != Dir::Request || at.prefix() == "request-body" {
+            return;
+        }
+        let prefix = at.prefix();
+        let subject = at.subject();
+        for value in old_values.iter().filter(|v| !new_values.contains(v)) {
+            self.push(
+                &format!("{prefix}-x-extensible-enum-value-removed"),
+                &new.ptr,
+                format!(
+                    "removed the x-extensible-enum value {} from {subject}",
+                    show(value)
+                ),
+            );
+        }
+    }
+
+    fn read_only_request(&mut self, at: &At<'_>, old: &Schema, new: &Schema) {
+        let subject = format!("the read-only request property `{}`", at.prop);
+        if let (Some(old_values), Some(new_values)) = (&old.enum_values, &new.enum_values) {
+            for value in old_values.iter().filter(|v| !new_values.contains(v)) {
+                self.push(
+                    "request-read-only-property-enum-value-removed",
+                    &new.ptr,
+                    format!("removed the enum value {} from {subject}", show(value)),
+                );
+            }
+        }
+        let bounds = [
+            (
+                "max-length-decreased",
+                "maxLength",
+                old.max_length,
+                new.max_length,
+                true,
+            ),
+            ("max-decreased", "max", old.maximum, new.maximum, true),
+            ("min-increased", "min", old.minimum, new.minimum, false),
+        ];
+        for (key, word, from, to, upper) in bounds {
+            let (Some(from), Some(to)) = (from, to) else {
+                continue;
+            };
+            if (upper && to < from) || (!upper && to > from) {
+                self.push(
+                    &format!("request-read-only-property-{key}"),
+                    &new.ptr,
+                    format!(
+                        "for {subject}, the {word} changed from {} to {}",
+                        num(from),
+                        num(to)
+                    ),
+                );
+            }
         }
     }
 
@@ -1874,22 +2105,41 @@ fn params<'a>(
     out
 }
 
-/// The scheme names of a security requirement list, each requirement as its sorted names
-/// joined by ` + `.
-fn requirements(list: Option<&Value>) -> BTreeSet<String> {
+/// A security requirement list: each requirement keyed by its sorted scheme names joined
+/// by ` + ` (`""` for `{}`), with the scopes per scheme.
+type Requirements = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
+
+fn requirements(list: Option<&Value>) -> Requirements {
     list.and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(Value::as_object)
         .map(|req| {
-            let names: BTreeSet<&String> = req.keys().collect();
-            if names.is_empty() {
-                "(none)".to_string()
-            } else {
-                names.into_iter().cloned().collect::<Vec<_>>().join(" + ")
-            }
+            let schemes: BTreeMap<String, BTreeSet<String>> = req
+                .iter()
+                .map(|(name, scopes)| {
+                    let scopes = scopes
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
+                    (name.clone(), scopes)
+                })
+                .collect();
+            let key = schemes.keys().cloned().collect::<Vec<_>>().join(" + ");
+            (key, schemes)
         })
         .collect()
+}
+
+fn show_key(key: &str) -> String {
+    if key.is_empty() {
+        "(anonymous access)".to_string()
+    } else {
+        key.to_string()
+    }
 }
 
 /// `YYYY-MM-DD` (a longer RFC 3339 date-time keeps its date) as days since 1970-01-01.

@@ -21,6 +21,8 @@ pub(crate) struct Schema {
     pub nullable: bool,
     /// The allowed values, `null` left out (it is [`Schema::nullable`]).
     pub enum_values: Option<Vec<Value>>,
+    /// `x-extensible-enum` values.
+    pub x_extensible_enum: Option<Vec<Value>>,
     /// `anyOf: [{enum: [...]}, {type: string}]`: values outside the enum may appear.
     pub open_enum: bool,
     pub properties: BTreeMap<String, Schema>,
@@ -146,6 +148,10 @@ impl<'a> SchemaCx<'a> {
             }
             s.enum_values = Some(values.iter().filter(|v| !v.is_null()).cloned().collect());
         }
+        s.x_extensible_enum = map
+            .get("x-extensible-enum")
+            .and_then(Value::as_array)
+            .cloned();
         let number = |key: &str| map.get(key).and_then(Value::as_f64);
         s.max_length = number("maxLength");
         s.min_length = number("minLength");
@@ -282,6 +288,7 @@ fn absorb(s: &mut Schema, other: Schema) {
     fill(&mut s.format, other.format);
     s.nullable |= other.nullable;
     fill(&mut s.enum_values, other.enum_values);
+    fill(&mut s.x_extensible_enum, other.x_extensible_enum);
     s.open_enum |= other.open_enum;
     for (name, prop) in other.properties {
         match s.properties.get_mut(&name) {
