@@ -195,6 +195,33 @@ def cause(rec):
     return re.sub(r"-?\d+(\.\d+)?(e[+-]?\d+)?", "N", text)
 
 
+# A request each Prism must find invalid (no credential, and an empty body where one is
+# required): proves, before the rounds, that its violations reach the log we read.
+CONTROLS = {
+    "rentalcover": ("POST", "/insurances/updateCustomer", "application/json"),
+    "insly": ("POST", "/api/policy/update", "application/json"),
+    "ecurring": ("PATCH", "/customers/1", "application/vnd.api+json"),
+    "rocketkor": ("PUT", f"/v1/customers/{UUID}", "application/json"),
+}
+
+
+def control(spec, prism):
+    method, path, content_type = CONTROLS[spec]
+    conn = http.client.HTTPConnection("127.0.0.1", prism["port"], timeout=30)
+    conn.request(method, path, body=b"{}", headers={"Content-Type": content_type})
+    conn.getresponse().read()
+    conn.close()
+    for _ in range(50):
+        lines, _ = new_log(prism["log"], prism["offset"])
+        if any(LOG_INVALID.search(l) for l in lines):
+            break
+        time.sleep(0.1)
+    time.sleep(0.2)  # the rest of that request's lines
+    lines, prism["offset"] = new_log(prism["log"], prism["offset"])
+    prism["start"] = prism["offset"]
+    return any(LOG_INVALID.search(l) for l in lines)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -218,6 +245,12 @@ def main():
         start = os.path.getsize(log)
         prisms[spec] = {"port": int(port), "log": log, "offset": start, "start": start,
                         "proxy": Recorder(int(port))}
+
+    controls = {spec: control(spec, prism) for spec, prism in prisms.items()}
+    for spec, seen in controls.items():
+        if not seen:
+            print(f"{spec}: Prism logged no violation for a request without credential: "
+                  "its log cannot tell valid requests from invalid ones", file=sys.stderr)
 
     env = dict(os.environ, **CREDENTIALS)
     for key in ("RENTALCOVER_BASE_URL", "INSLY_BASE_URL", "ECURRING_BASE_URL", "ROCKETKOR_BASE_URL"):
@@ -265,7 +298,7 @@ def main():
         log_violations[spec] = lines
 
     ok = not failures and all(r["decoded"] >= args.rounds for r in results) \
-        and not any(log_violations.values())
+        and not any(log_violations.values()) and all(controls.values())
 
     # The table.
     header = f"{'operation':48} {'rounds':>6} {'decoded':>7} {'req-invalid':>11} {'undecodable':>11} {'other':>5} {'not counted':>11}"
@@ -285,6 +318,7 @@ def main():
     summary = {"prism": args.version, "mode": "mock -d --errors", "rounds": args.rounds,
                "max_rounds": max_rounds, "operations": results, "failures": len(failures),
                "log_violations": {k: len(v) for k, v in log_violations.items()},
+               "invalid_request_control_detected": controls,
                "pass": ok}
     with open(args.json, "w") as f:
         json.dump(summary, f, indent=1)
