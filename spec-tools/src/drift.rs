@@ -9,8 +9,13 @@
 //! - [`Kind::Missing`]: documented on the page, absent from the spec.
 //! - [`Kind::Unmarked`]: in the spec (a property, parameter, response status, server, server
 //!   variable default or security scheme) but neither documented nor carrying an
-//!   `x-assumption: <why>` marker on itself or an ancestor (a schema, a response, a request
-//!   body, a server). Only the topmost undocumented element of a subtree is reported.
+//!   `x-assumption: <why>` marker. The marker goes on the undocumented element itself (a
+//!   property's schema, the schema it refers to or one of its branches; a parameter; a
+//!   response; a server; a server variable; a security scheme) and then covers everything
+//!   beneath it, so only the topmost undocumented element of a subtree is reported. A
+//!   marker on a *documented* element (say, a request schema marked for its semantics)
+//!   does not excuse undocumented members inside it: otherwise one marker on a body would
+//!   hide every later drift in it.
 //! - [`Kind::Mismatch`]: documented, but the page's required-ness or type disagrees with the
 //!   spec; a marker on the member itself (its property schema or the schema it refers to,
 //!   or the parameter) accepts the difference.
@@ -982,6 +987,11 @@ impl<'a> Spec<'a> {
         }
     }
 
+    /// A schema marked itself: on the node, its reference target or any of its branches.
+    fn marked_schema(&self, v: &'a Value) -> bool {
+        self.branches((v, false)).iter().any(|(_, m)| *m)
+    }
+
     fn all_branches(&self, nodes: &[Node<'a>]) -> Vec<Node<'a>> {
         nodes.iter().flat_map(|n| self.branches(*n)).collect()
     }
@@ -1228,7 +1238,7 @@ impl<'a> Walk<'a, '_> {
         let mut maps = Vec::new();
         let mut items = Vec::new();
         let mut pushed = 0;
-        for (b, m) in self.spec.all_branches(&nodes) {
+        for (b, _) in self.spec.all_branches(&nodes) {
             let ptr = b as *const Value;
             if stack.contains(&ptr) {
                 continue;
@@ -1241,24 +1251,26 @@ impl<'a> Walk<'a, '_> {
                 .into_iter()
                 .flatten()
             {
-                let pm = m || is_marked(p) || is_marked(self.spec.deref(p));
+                // Only the member's own marker counts: one on a documented ancestor (say,
+                // a request schema marked for its semantics) must not hide new members.
+                let pm = self.spec.marked_schema(p);
                 props.entry(name.as_str()).or_default().push((p, pm));
             }
-            if let Some(v) = self.spec.map_values((b, m)) {
+            if let Some(v) = self.spec.map_values((b, false)) {
                 if !v.0.is_null() {
                     maps.push(v);
                 }
             }
             if let Some(it) = b.get("items") {
-                items.push((it, m));
+                items.push((it, false));
             }
         }
         for (name, list) in props {
             path.push(name.to_string());
-            if list.iter().any(|(_, m)| *m) {
-                // Marked: the whole subtree is an accepted assumption.
-            } else if body.documented.contains(&join(path)) {
+            if body.documented.contains(&join(path)) {
                 self.body(list, path, body, stack);
+            } else if list.iter().any(|(_, m)| *m) {
+                // Marked: the whole subtree is an accepted assumption.
             } else {
                 self.unmarked(
                     format!("{}.{}", body.prefix, join(path)),
@@ -1517,9 +1529,7 @@ fn check_operation<'a>(
                         .and_then(Value::as_array)
                         .is_some_and(|r| r.iter().any(|x| x.as_str() == Some(name.as_str())))
                 });
-                let own = leaf
-                    .iter()
-                    .any(|(raw, _)| is_marked(raw) || is_marked(spec.deref(raw)));
+                let own = leaf.iter().any(|(raw, _)| spec.marked_schema(raw));
                 let joined = join(&norm);
                 for msg in spec.compare(m, spec_required, &leaf, own) {
                     findings.push(finding(
@@ -1591,10 +1601,10 @@ fn check_operation<'a>(
         let code: Option<u16> = status.parse().ok();
         let documented_status =
             code.is_some_and(|c| facts.statuses.contains(&c) || notes.statuses.contains(&c));
-        if marked {
-            continue;
-        }
         if !documented_status {
+            if marked {
+                continue;
+            }
             walk.unmarked(
                 format!("responses.{status}"),
                 "this response status is not on the provider's page or in NOTES.md and not marked `x-assumption`",
@@ -1688,10 +1698,10 @@ fn check_spec_wide(
         .flatten()
     {
         let url = server.get("url").and_then(Value::as_str).unwrap_or("");
-        if is_marked(server) {
-            continue;
-        }
         if !url_documented(url, &urls) {
+            if is_marked(server) {
+                continue;
+            }
             push(
                 format!("servers.{url}"),
                 "this server is not on the provider's page or in NOTES.md and not marked `x-assumption`",
