@@ -141,6 +141,9 @@ pub const RULES: &[(&str, Level)] = &[
     ("api-global-security-removed", Level::Info),
     ("api-global-security-added", Level::Info),
     ("api-schema-removed", Level::Info),
+    ("api-version-not-bumped", Level::Info),
+    ("api-version-decreased", Level::Info),
+    ("api-major-version-not-bumped", Level::Info),
     ("request-body-added-required", Level::Err),
     ("request-body-added-optional", Level::Info),
     ("request-body-removed", Level::Err),
@@ -369,6 +372,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
     cx.global_security();
     cx.components();
     let mut seen = BTreeSet::new();
+    cx.versioning();
     cx.out.retain(|c| {
         seen.insert((
             c.id.clone(),
@@ -378,6 +382,36 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
         ))
     });
     cx.out
+}
+
+/// What `specs diff OLD NEW` prints, and its exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The rendered changes (for stdout), or the error message (for stderr).
+    pub output: String,
+    /// 0: no change at the `--fail-on` level or above; 1: one at least; 2: bad input.
+    pub exit: u8,
+}
+
+/// `specs diff OLD NEW`: loads both sides ([`Spec::load`]), compares them and renders the
+/// changes in `format`; with `fail_on`, exits 1 when a change at that level or above
+/// exists. A side that cannot be loaded exits 2 with the reason.
+pub fn run(old: &str, new: &str, format: Format, fail_on: Option<Level>) -> Outcome {
+    let sides = Spec::load(old).and_then(|old| Ok((old, Spec::load(new)?)));
+    match sides {
+        Err(e) => Outcome {
+            output: format!("error: {e}\n"),
+            exit: 2,
+        },
+        Ok((old, new)) => {
+            let changes = compare(&old.value, &new.value);
+            let failed = fail_on.is_some_and(|level| fails(&changes, level));
+            Outcome {
+                output: render(&changes, format),
+                exit: u8::from(failed),
+            }
+        }
+    }
 }
 
 const METHODS: [&str; 8] = [
@@ -555,6 +589,49 @@ impl<'a> Cx<'a> {
             }
         }
         (value, pointer)
+    }
+
+    /// oasdiff's versioning policy: with a breaking change, `info.version` (semver) should
+    /// have gained a major version (a minor one below 1.0).
+    fn versioning(&mut self) {
+        self.op = None;
+        if !self.out.iter().any(|c| c.level == Level::Err) {
+            return;
+        }
+        let version = |doc: &Value| {
+            doc.pointer("/info/version")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let (Some(old_text), Some(new_text)) = (version(self.old), version(self.new)) else {
+            return;
+        };
+        let (Some(old), Some(new)) = (semver(&old_text), semver(&new_text)) else {
+            return;
+        };
+        if old_text == new_text {
+            self.push(
+                "api-version-not-bumped",
+                "/info/version",
+                format!("a breaking change was detected but the version is still {new_text}"),
+            );
+        } else if new <= old {
+            self.push(
+                "api-version-decreased",
+                "/info/version",
+                format!("a breaking change was detected but the version decreased from {old_text} to {new_text}"),
+            );
+        } else if !(if old.0 == 0 && new.0 == 0 {
+            new.1 > old.1
+        } else {
+            new.0 > old.0
+        }) {
+            self.push(
+                "api-major-version-not-bumped",
+                "/info/version",
+                format!("a breaking change was detected but the major version did not increase, from {old_text} to {new_text}"),
+            );
+        }
     }
 
     // ---- paths and operations -------------------------------------------------------
@@ -2140,6 +2217,31 @@ fn show_key(key: &str) -> String {
     } else {
         key.to_string()
     }
+}
+
+/// `MAJOR.MINOR.PATCH` with an optional `v`, pre-release and build (SemVer 2.0).
+fn semver(text: &str) -> Option<(u64, u64, u64)> {
+    let text = text.strip_prefix('v').unwrap_or(text);
+    let core = text.split('+').next()?;
+    let core = core
+        .split_once('-')
+        .map_or(core, |(c, pre)| if pre.is_empty() { "" } else { c });
+    let mut parts = core.split('.');
+    let mut number = || -> Option<u64> {
+        let part = parts.next()?;
+        if part.is_empty()
+            || !part.bytes().all(|b| b.is_ascii_digit())
+            || (part.len() > 1 && part.starts_with('0'))
+        {
+            return None;
+        }
+        part.parse().ok()
+    };
+    let version = (number()?, number()?, number()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(version)
 }
 
 /// `YYYY-MM-DD` (a longer RFC 3339 date-time keeps its date) as days since 1970-01-01.

@@ -121,6 +121,7 @@ impl<'a> SchemaCx<'a> {
             ..Schema::default()
         };
         match map.get("type") {
+            Some(Value::String(t)) if t == "null" => s.nullable = true,
             Some(Value::String(t)) => s.types.push(t.clone()),
             Some(Value::Array(list)) => {
                 for t in list.iter().filter_map(Value::as_str) {
