@@ -1499,11 +1499,15 @@ fn check_operation<'a>(
             prefix.to_string()
         };
         let Some(roots) = roots else {
-            findings.push(finding(
-                Kind::Missing,
-                format!("{prefix}.{}", join(&m.path)),
-                "the page documents this member; the spec has no body schema for it".into(),
-            ));
+            if m.place == Place::Request {
+                findings.push(finding(
+                    Kind::Missing,
+                    "request".into(),
+                    "the page documents request members; the spec has no request body schema."
+                        .into(),
+                ));
+            }
+            // A response without a schema is reported once, below.
             missing_prefixes.push((m.place, vec![]));
             continue;
         };
@@ -1545,7 +1549,7 @@ fn check_operation<'a>(
             }
         }
     }
-    if let Some(status) = facts.statuses.iter().find(|s| {
+    for status in facts.statuses.iter().filter(|s| {
         op.get("responses")
             .and_then(|r| r.get(s.to_string()))
             .is_none()
@@ -1554,6 +1558,14 @@ fn check_operation<'a>(
             Kind::Missing,
             format!("responses.{status}"),
             "the page documents this response status; the spec does not have it.".into(),
+        ));
+    }
+    let response_members = facts.members.iter().any(|m| m.place == Place::Response);
+    if let (Some(status), None, true) = (success, response_root, response_members) {
+        findings.push(finding(
+            Kind::Missing,
+            format!("responses.{status}"),
+            "the page documents response members; the spec's response has no body schema.".into(),
         ));
     }
 
