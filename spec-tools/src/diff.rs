@@ -1458,15 +1458,15 @@ impl<'a> Cx<'a> {
                                 );
                             }
                         }
-                        Dir::Response if new_prop.write_only || old_prop.write_only => {
-                            if was != is {
-                                let became = if is { "required" } else { "optional" };
-                                self.push(
-                                    &format!("response-write-only-property-became-{became}"),
-                                    &new_prop.ptr,
-                                    format!("the write-only response property `{path}` became {became} for the status {}", at.status()),
-                                );
-                            }
+                        Dir::Response
+                            if (new_prop.write_only || old_prop.write_only) && was != is =>
+                        {
+                            let became = if is { "required" } else { "optional" };
+                            self.push(
+                                &format!("response-write-only-property-became-{became}"),
+                                &new_prop.ptr,
+                                format!("the write-only response property `{path}` became {became} for the status {}", at.status()),
+                            );
                         }
                         Dir::Response => {
                             if was && !is {

@@ -2128,7 +2128,7 @@ impl Gen {
         ];
         match self.next() % if depth > 5 { 5 } else { 8 } {
             0 => Value::Null,
-            1 => json!(self.next() % 3 == 0),
+            1 => json!(self.next().is_multiple_of(3)),
             2 => json!((self.next() % 200) as i64 - 50),
             3 => json!(self.pick(KEYS)),
             4 => json!(self.pick(REFS)),
