@@ -469,6 +469,19 @@ pub(crate) fn decode_reason(e: &serde_json::Error) -> String {
         serde_json::error::Category::Data => "has a member of an unexpected type or value",
         serde_json::error::Category::Eof => "ends early",
     };
+    // A missing member is named: the name comes from our own types, never from the body.
+    let message = e.to_string();
+    if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name)
+    {
+        return format!(
+            "the body has no member {name} (line {}, column {})",
+            e.line(),
+            e.column()
+        );
+    }
     format!("the body {what} (line {}, column {})", e.line(), e.column())
 }
 

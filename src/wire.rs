@@ -227,8 +227,10 @@ impl<'de> Deserialize<'de> for FlexBool {
 /// server sent, offset and all. Decoding never fails on a string: a placeholder such as
 /// `""` or `"0000-00-00 00:00:00"` is kept and [`Timestamp::parsed`] gives `None`.
 ///
-/// Built from a `chrono::DateTime`, it is written with a numeric offset (`+00:00`), the
-/// Atom form RentalCover documents.
+/// Built from a `chrono::DateTime`, it is written in the Atom form RentalCover documents:
+/// whole seconds (a fraction of a second is dropped) and a numeric offset (`+00:00`, never
+/// `Z`). Text given by the caller is kept as written; a RentalCover request whose time is
+/// not in that form ([`Timestamp::is_atom`]) is refused before sending, naming the member.
 ///
 /// ```
 /// use partner_bindings::wire::Timestamp;
@@ -237,6 +239,10 @@ impl<'de> Deserialize<'de> for FlexBool {
 /// assert_eq!(t.as_str(), "2018-02-01T11:21:09+01:00");
 /// let utc = chrono::DateTime::parse_from_rfc3339("2015-04-22T09:30:00Z").unwrap();
 /// assert_eq!(Timestamp::from(utc).as_str(), "2015-04-22T09:30:00+00:00");
+/// let precise = chrono::DateTime::parse_from_rfc3339("2015-04-22T09:30:00.250+10:00").unwrap();
+/// assert_eq!(Timestamp::from(precise).as_str(), "2015-04-22T09:30:00+10:00");
+/// assert!(Timestamp::from(precise).is_atom());
+/// assert!(!"2015-04-22T09:30:00Z".parse::<Timestamp>().unwrap().is_atom());
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Timestamp {
@@ -247,6 +253,30 @@ impl Timestamp {
     /// The text as sent or received.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// Whether the text is in the Atom form: `yyyy-mm-ddThh:mm:ss` in whole seconds, then a
+    /// numeric offset `+hh:mm` or `-hh:mm` (no `Z`, no fraction), and a real date and time.
+    pub fn is_atom(&self) -> bool {
+        let b = self.text.as_bytes();
+        let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+        b.len() == 25
+            && digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10)
+            && b[10] == b'T'
+            && digits(11..13)
+            && b[13] == b':'
+            && digits(14..16)
+            && b[16] == b':'
+            && digits(17..19)
+            && matches!(b[19], b'+' | b'-')
+            && digits(20..22)
+            && b[22] == b':'
+            && digits(23..25)
+            && self.parsed().is_some()
     }
 
     /// The instant with its offset, or `None` when the text is not RFC 3339.
@@ -260,7 +290,7 @@ impl<Tz: chrono::TimeZone> From<chrono::DateTime<Tz>> for Timestamp {
         Timestamp {
             text: value
                 .fixed_offset()
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         }
     }
 }

@@ -103,7 +103,7 @@ fn rentalcover_update_insurance_responses() {
             KnownPolicyStatus::PendingConfirm
         ))
     );
-    assert_eq!(documented.total_amount.as_ref().unwrap().as_str(), "60");
+    assert_eq!(documented.total_amount.as_str(), "60");
     assert!(!documented.expired.as_ref().unwrap().get());
     let policy = documented.policy.unwrap();
     assert_eq!(policy.pds_url, Some(UrlOrFalse::Boolean(false)));
@@ -114,7 +114,7 @@ fn rentalcover_update_insurance_responses() {
         quirks.status,
         Some(PolicyStatus::String("AwaitingPayment".into()))
     );
-    assert_eq!(quirks.total_amount.as_ref().unwrap().as_str(), "72.50");
+    assert_eq!(quirks.total_amount.as_str(), "72.50");
     assert_eq!(quirks.covered_days.as_ref().unwrap().as_i64(), Some(5));
     assert!(!quirks.expired.as_ref().unwrap().get(), "\"0\" is false");
     assert_eq!(quirks.extra["LoyaltyPoints"], 120);

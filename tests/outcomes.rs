@@ -116,7 +116,8 @@ async fn a_quote_without_currency_is_undecodable_and_a_confirm_without_one_was_a
     let Error::Undecodable { reason, response } = &err else {
         panic!("{err:?}")
     };
-    assert!(reason.contains("no Currency"), "{reason}");
+    // The spec requires Currency: its absence is a decode error that names it.
+    assert!(reason.contains("no member Currency"), "{reason}");
     assert_eq!(response.status(), 200);
     assert!(!err.may_have_been_applied());
     assert_eq!(err.exit_code(), 3);
@@ -124,8 +125,8 @@ async fn a_quote_without_currency_is_undecodable_and_a_confirm_without_one_was_a
     assert_eq!(server.count(), 1);
 
     for (total, currency, missing) in [
-        (json!(60), None, "no Currency"),
-        (json!(null), Some("AUD"), "no numeric TotalAmount"),
+        (json!(60), None, "no member Currency"),
+        (json!(null), Some("AUD"), "unexpected type or value"),
         (json!("sixty"), Some("AUD"), "no numeric TotalAmount"),
     ] {
         let server = Scripted::start(vec![

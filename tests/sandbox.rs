@@ -494,7 +494,7 @@ async fn quote_only_1_saves_nothing_and_0_applies() {
     assert_eq!(again.adjustment(), quote.adjustment());
     let applied = client.confirm(quote).send().await.unwrap();
     assert_eq!(
-        applied.policy().total_amount.as_ref().unwrap().as_decimal(),
+        applied.policy().total_amount.as_decimal(),
         Some(Decimal::new(75, 0))
     );
     // Now the stored total is 75: going back to 4 days is a refund of 15.

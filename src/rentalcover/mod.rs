@@ -316,9 +316,9 @@ fn validate_change(request: &types::UpdateInsuranceRequest) -> Result<(), Error>
     ] {
         if let Some(time) = time {
             checks.check(
-                time.parsed().is_some(),
+                time.is_atom(),
                 field,
-                "must be an RFC 3339 time with its offset",
+                "must be an Atom time, yyyy-mm-ddThh:mm:ss+hh:mm (whole seconds, a numeric offset, no Z)",
             );
         }
     }
@@ -372,12 +372,8 @@ fn total_of(
     raw: RawResponse,
     applied: bool,
 ) -> Result<Money, Error> {
-    let amount = response.total_amount.as_ref().and_then(|n| n.as_decimal());
-    let currency = response
-        .currency
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
+    let amount = response.total_amount.as_decimal();
+    let currency = Some(response.currency.trim()).filter(|c| !c.is_empty());
     let missing = match (amount, currency) {
         (Some(amount), Some(currency)) => return Ok(Money::new(amount, currency)),
         (None, _) => "no numeric TotalAmount",

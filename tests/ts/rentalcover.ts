@@ -24,8 +24,9 @@ export const quote: Change = {
 // @ts-expect-error QuoteOnly is 0 or 1, nothing else.
 export const wrong: Change = { ...quote, QuoteOnly: 2 };
 
-export function totalOf(policy: Policy): string | number | undefined {
-  // Amounts may come as numbers or as strings ("60.00"): both are in the type.
+export function totalOf(policy: Policy): string | number {
+  // Amounts may come as numbers or as strings ("60.00"): both are in the type. The
+  // answer always carries TotalAmount (required): a quote is priced from it.
   return policy.TotalAmount;
 }
 
