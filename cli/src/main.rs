@@ -88,6 +88,20 @@ enum SpecsCommand {
         /// YAML or JSON spec files to check instead of the bundled ones.
         files: Vec<PathBuf>,
     },
+    /// Compare specs with the provider reference pages (snapshots in specs/pages): members
+    /// a page documents that the spec lacks (missing), spec elements neither on a page nor
+    /// marked `x-assumption` (unmarked), required-ness or type that differ (mismatch).
+    /// Without FILES, the bundled specs. Exit 1 on any finding, 2 on bad input.
+    Drift {
+        /// Directory with the page snapshots and NOTES.md.
+        #[arg(long, value_name = "DIR", default_value = "specs/pages")]
+        pages: PathBuf,
+        /// Output: one line per finding, or JSON.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// Spec files named `<provider>.yaml` (or `.json`) instead of the bundled ones.
+        files: Vec<PathBuf>,
+    },
 }
 
 /// Exit codes, one per kind of failure.
@@ -187,6 +201,11 @@ fn specs(command: SpecsCommand) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        SpecsCommand::Drift {
+            pages,
+            format,
+            files,
+        } => specs_drift(&pages, &format, &files),
         SpecsCommand::Check { files } => {
             let specs: Vec<(String, Result<serde_json::Value, String>)> = if files.is_empty() {
                 Service::ALL
@@ -232,6 +251,72 @@ fn specs(command: SpecsCommand) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+    }
+}
+
+/// `specs drift`: the work is in `partner_bindings_spec_tools::drift`.
+fn specs_drift(pages: &std::path::Path, format: &str, files: &[PathBuf]) -> ExitCode {
+    use partner_bindings_spec_tools::drift;
+    let docs = match drift::Docs::load(pages) {
+        Ok(docs) => docs,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::INVALID_INPUT);
+        }
+    };
+    let specs: Vec<(String, Result<serde_json::Value, String>)> = if files.is_empty() {
+        Service::ALL
+            .iter()
+            .map(|p| {
+                let spec = serde_json::from_str(p.spec_json()).map_err(|e| e.to_string());
+                (p.name().to_string(), spec)
+            })
+            .collect()
+    } else {
+        files
+            .iter()
+            .map(|f| match drift::provider_of(f) {
+                Some(provider) => {
+                    let spec = std::fs::read_to_string(f)
+                        .map_err(|e| format!("cannot read {}: {e}", f.display()))
+                        .and_then(|text| drift::parse_spec(&text))
+                        .map_err(|e| format!("{}: {e}", f.display()));
+                    (provider.to_string(), spec)
+                }
+                None => (
+                    f.display().to_string(),
+                    Err(format!(
+                        "{}: no provider page documents this spec (name it <provider>.yaml)",
+                        f.display()
+                    )),
+                ),
+            })
+            .collect()
+    };
+    let mut findings = Vec::new();
+    for (provider, spec) in specs {
+        match spec.and_then(|spec| drift::check(&provider, &spec, &docs)) {
+            Ok(found) => findings.extend(found),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(exit::INVALID_INPUT);
+            }
+        }
+    }
+    let text = if format == "json" {
+        format!("{}\n", drift::render_json(&findings))
+    } else if findings.is_empty() {
+        "no drift: every spec element is on its provider's page or marked x-assumption\n".into()
+    } else {
+        let count = findings.len();
+        format!("{}{count} finding(s)\n", drift::render_text(&findings))
+    };
+    // A closed stdout (`| head`) is not worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+    if findings.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 
