@@ -102,6 +102,27 @@ enum SpecsCommand {
         /// Spec files named `<provider>.yaml` (or `.json`) instead of the bundled ones.
         files: Vec<PathBuf>,
     },
+    /// Classify every change from OLD to NEW (OpenAPI 3.0, YAML or JSON; a file or
+    /// REV:path from git) as breaking (ERR), possibly breaking (WARN) or compatible (INFO),
+    /// with oasdiff's check ids.
+    Diff {
+        /// The old document: a file, or REV:path (e.g. HEAD~1:specs/insly.yaml).
+        #[arg(required_unless_present = "corpus")]
+        old: Option<String>,
+        /// The new document: a file, or REV:path.
+        #[arg(required_unless_present = "corpus")]
+        new: Option<String>,
+        /// Output: one line per change, JSON, or a Markdown changelog section.
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "markdown"])]
+        format: String,
+        /// Exit 1 when a change at this level or above exists (else 0).
+        #[arg(long, value_parser = ["ERR", "WARN"], ignore_case = true)]
+        fail_on: Option<String>,
+        /// Instead, run the agreement corpus in DIR (spec-tools/tests/corpus) and print
+        /// its AGREEMENT.md; exit 1 when the corpus test would fail.
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["old", "new"])]
+        corpus: Option<PathBuf>,
+    },
 }
 
 /// Exit codes, one per kind of failure.
@@ -251,7 +272,45 @@ fn specs(command: SpecsCommand) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        SpecsCommand::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+            corpus,
+        } => specs_diff(old.zip(new), &format, fail_on.as_deref(), corpus),
     }
+}
+
+/// `specs diff`: the work is in `partner_bindings_spec_tools::diff`.
+fn specs_diff(
+    sides: Option<(String, String)>,
+    format: &str,
+    fail_on: Option<&str>,
+    corpus: Option<PathBuf>,
+) -> ExitCode {
+    use partner_bindings_spec_tools::diff;
+    if let Some(dir) = corpus {
+        let report = diff::corpus::run(&dir);
+        print!("{}", report.render_agreement());
+        let problems = report.problems();
+        for problem in &problems {
+            eprintln!("corpus: {problem}");
+        }
+        return ExitCode::from(u8::from(!problems.is_empty()));
+    }
+    let Some((old, new)) = sides else {
+        eprintln!("error: specs diff needs OLD and NEW (or --corpus DIR)");
+        return ExitCode::from(exit::INVALID_INPUT);
+    };
+    let format = diff::Format::parse(format).unwrap_or(diff::Format::Text);
+    let outcome = diff::run(&old, &new, format, fail_on.and_then(diff::Level::parse));
+    if outcome.exit == exit::INVALID_INPUT {
+        eprint!("{}", outcome.output);
+    } else {
+        print!("{}", outcome.output);
+    }
+    ExitCode::from(outcome.exit)
 }
 
 /// `specs drift`: the work is in `partner_bindings_spec_tools::drift`.

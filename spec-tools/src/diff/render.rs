@@ -1,6 +1,8 @@
 //! Output formats of `specs diff`: text, JSON and a Markdown changelog section.
 
-use serde_json::json;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 use super::{counts, Change, Level};
 
@@ -58,7 +60,16 @@ pub fn render_text(changes: &[Change]) -> String {
 
 /// `{"changes":[...],"counts":{"ERR":n,"WARN":n,"INFO":n}}`, pretty-printed.
 pub fn render_json(changes: &[Change]) -> String {
-    let doc = json!({ "changes": changes, "counts": counts(changes) });
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        changes: &'a [Change],
+        counts: BTreeMap<&'static str, usize>,
+    }
+    let doc = Doc {
+        changes,
+        counts: counts(changes),
+    };
+    // A struct keeps the members in declaration order (id, level, operation, ...).
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
     out.push('\n');
     out

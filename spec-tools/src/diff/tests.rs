@@ -1894,6 +1894,20 @@ fn json_rendering() {
     assert_eq!(parsed["changes"][0]["method"], "PUT");
     assert_eq!(parsed["changes"][0]["path"], "/x");
     assert_eq!(parsed["changes"][2]["operation"], Value::Null);
+    let text = render_json(&sample_changes());
+    let order: Vec<usize> = [
+        "\"id\"",
+        "\"level\"",
+        "\"operation\"",
+        "\"method\"",
+        "\"path\"",
+        "\"pointer\"",
+        "\"text\"",
+    ]
+    .iter()
+    .map(|key| text.find(key).unwrap())
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
     let empty: Value = serde_json::from_str(&render(&[], Format::Json)).unwrap();
     assert_eq!(
         empty,
