@@ -1514,7 +1514,7 @@ fn check_operation<'a>(
         match spec.resolve(roots, &m.path) {
             Resolved::Free => {}
             Resolved::Missing(at) => {
-                let path = m.path[..=at.min(m.path.len() - 1)].to_vec();
+                let path: Vec<String> = m.path.iter().take(at + 1).cloned().collect();
                 findings.push(finding(
                     Kind::Missing,
                     format!("{prefix}.{}", join(&path)),

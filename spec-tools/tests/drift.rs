@@ -1105,3 +1105,58 @@ fn output_text_and_json() {
     assert_eq!(Kind::Mismatch.to_string(), "mismatch");
     assert_eq!(drift::render_json(&[]), "[]");
 }
+
+/// Every node of `v` (by JSON pointer), for replacing one at a time.
+fn pointers(v: &Value, here: String, out: &mut Vec<String>) {
+    out.push(here.clone());
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let k = k.replace('~', "~0").replace('/', "~1");
+                pointers(child, format!("{here}/{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                pointers(child, format!("{here}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_panic_on_cut_pages_or_broken_specs() {
+    for page in drift::PAGES {
+        let text = page_text(page.file);
+        let cuts = (0..text.len())
+            .step_by(61)
+            .filter(|&i| text.is_char_boundary(i));
+        for cut in cuts {
+            let _ = drift::extract_page(page.layout, &text[..cut]);
+            let _ = drift::extract_page(page.layout, &text[cut..]);
+        }
+    }
+    let notes = page_text(drift::NOTES_FILE);
+    for cut in (0..notes.len())
+        .step_by(17)
+        .filter(|&i| notes.is_char_boundary(i))
+    {
+        let _ = drift::extract_notes(&notes[..cut]);
+    }
+    let docs = docs();
+    for provider in ["rocketkor", "ecurring"] {
+        let text = std::fs::read_to_string(repo().join(format!("specs/{provider}.yaml"))).unwrap();
+        let spec = drift::parse_spec(&text).unwrap();
+        let mut all = Vec::new();
+        pointers(&spec, String::new(), &mut all);
+        for (i, p) in all.iter().enumerate().filter(|(i, _)| i % 29 == 0) {
+            let garbage = [json!(null), json!([]), json!("x"), json!({"$ref": "#"})][i % 4].clone();
+            let mut broken = spec.clone();
+            if let Some(node) = broken.pointer_mut(p) {
+                *node = garbage;
+            }
+            let _ = drift::check(provider, &broken, &docs);
+        }
+    }
+}
