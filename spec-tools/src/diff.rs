@@ -267,6 +267,46 @@ pub const RULES: &[(&str, Level)] = &[
     ("request-body-one-of-removed", Level::Err),
     ("request-property-one-of-added", Level::Info),
     ("request-property-one-of-removed", Level::Err),
+    (
+        "request-optional-property-became-not-write-only",
+        Level::Info,
+    ),
+    ("request-optional-property-became-write-only", Level::Info),
+    ("request-optional-property-became-read-only", Level::Info),
+    (
+        "request-optional-property-became-not-read-only",
+        Level::Info,
+    ),
+    (
+        "request-required-property-became-not-write-only",
+        Level::Info,
+    ),
+    ("request-required-property-became-write-only", Level::Info),
+    ("request-required-property-became-read-only", Level::Info),
+    (
+        "request-required-property-became-not-read-only",
+        Level::Info,
+    ),
+    (
+        "response-optional-property-became-not-write-only",
+        Level::Info,
+    ),
+    ("response-optional-property-became-write-only", Level::Info),
+    ("response-optional-property-became-read-only", Level::Info),
+    (
+        "response-optional-property-became-not-read-only",
+        Level::Info,
+    ),
+    (
+        "response-required-property-became-not-write-only",
+        Level::Warn,
+    ),
+    ("response-required-property-became-write-only", Level::Info),
+    ("response-required-property-became-read-only", Level::Info),
+    (
+        "response-required-property-became-not-read-only",
+        Level::Info,
+    ),
     ("response-success-status-removed", Level::Err),
     ("response-success-status-added", Level::Info),
     ("response-non-success-status-removed", Level::Info),
@@ -1485,6 +1525,7 @@ impl<'a> Cx<'a> {
                         }
                         _ => {}
                     }
+                    self.access_change(at, &path, was, old_prop, new_prop);
                     self.schema(&child, old_prop, new_prop, depth + 1);
                 }
             }
@@ -1560,6 +1601,46 @@ impl<'a> Cx<'a> {
         // alternatives
         self.alternatives(at, "anyOf", &old.any_of, &new.any_of, depth);
         self.alternatives(at, "oneOf", &old.one_of, &new.one_of, depth);
+    }
+
+    /// A member that became (or stopped being) `readOnly` or `writeOnly`; `was_required`
+    /// is its required-ness in the old document, as in oasdiff.
+    fn access_change(
+        &mut self,
+        at: &At<'_>,
+        path: &str,
+        was_required: bool,
+        old: &Schema,
+        new: &Schema,
+    ) {
+        if matches!(at.place, Place::Param(..)) {
+            return;
+        }
+        let side = if at.dir() == Dir::Request {
+            "request"
+        } else {
+            "response"
+        };
+        let kind = if was_required { "required" } else { "optional" };
+        for (flag, from, to) in [
+            ("write-only", old.write_only, new.write_only),
+            ("read-only", old.read_only, new.read_only),
+        ] {
+            if from == to {
+                continue;
+            }
+            let became = if to {
+                flag.to_string()
+            } else {
+                format!("not-{flag}")
+            };
+            let words = became.replace('-', " ");
+            self.push(
+                &format!("{side}-{kind}-property-became-{became}"),
+                &new.ptr,
+                format!("the {kind} {side} property `{path}` became {words}"),
+            );
+        }
     }
 
     fn alternatives(

@@ -2301,3 +2301,437 @@ fn versioning_policy() {
     assert_eq!(semver("1.2.3.4"), None);
     assert_eq!(semver("1.2.3-"), None);
 }
+
+#[test]
+fn read_only_and_write_only_transitions() {
+    let s = |flag: Option<&str>| match flag {
+        Some(f) => json!({"type": "string", f: true}),
+        None => json!({"type": "string"}),
+    };
+    for (side, required) in [
+        ("request", false),
+        ("request", true),
+        ("response", false),
+        ("response", true),
+    ] {
+        let doc_of = |schema: Value| {
+            if side == "request" {
+                req(obj_p(schema, required))
+            } else {
+                resp(obj_p(schema, required))
+            }
+        };
+        let kind = if required { "required" } else { "optional" };
+        for flag in ["readOnly", "writeOnly"] {
+            let words = if flag == "readOnly" {
+                "read-only"
+            } else {
+                "write-only"
+            };
+            let became = format!("{side}-{kind}-property-became-{words}");
+            let became_not = format!("{side}-{kind}-property-became-not-{words}");
+            let not_level = if side == "response" && required && flag == "writeOnly" {
+                W
+            } else {
+                I
+            };
+            let on: BTreeSet<(String, Level)> = got(&doc_of(s(None)), &doc_of(s(Some(flag))));
+            let off: BTreeSet<(String, Level)> = got(&doc_of(s(Some(flag))), &doc_of(s(None)));
+            assert!(
+                on.contains(&(became.clone(), I)),
+                "{side} {kind} {flag}: {on:?}"
+            );
+            assert!(
+                off.contains(&(became_not.clone(), not_level)),
+                "{side} {kind} {flag}: {off:?}"
+            );
+            assert_eq!(
+                on.iter().filter(|(id, _)| id.contains("-became-")).count(),
+                1,
+                "{on:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sentences() {
+    let texts = |old: Value, new: Value| -> Vec<String> {
+        compare(&old, &new).into_iter().map(|c| c.text).collect()
+    };
+    assert_eq!(
+        texts(
+            resp(obj_p(json!({"type": "string", "enum": ["a"]}), true)),
+            resp(obj_p(json!({"type": "string", "enum": ["a", "b"]}), true))
+        ),
+        ["Added the new enum value 'b' to the response property `p` for the status 200."]
+    );
+    assert_eq!(
+        texts(
+            req(obj_p(json!({"type": "integer", "default": 1}), false)),
+            req(obj_p(json!({"type": "integer", "default": 2}), false))
+        ),
+        ["The request property `p`: default value changed from 1 to 2."]
+    );
+    assert_eq!(
+        texts(
+            req(obj_p(json!({"type": "number", "maximum": 2.5}), false)),
+            req(obj_p(json!({"type": "number", "maximum": 2}), false))
+        ),
+        ["For the request property `p`, the max was decreased from 2.5 to 2."]
+    );
+    assert_eq!(
+        texts(qp(json!({"type": "string"})), qp(json!({"type": "integer", "format": "int32"}))),
+        ["For the query request parameter `q`, the type/format changed from string to integer/int32."]
+    );
+    assert_eq!(
+        texts(
+            resp(json!({"type": "string", "maxLength": 3})),
+            resp(json!({"type": "string"}))
+        ),
+        ["For the response body for the status 200, the maxLength was unset from 3."]
+    );
+    assert_eq!(
+        texts(req(obj_p(json!({"type": "string", "pattern": "^a$"}), false)), req(obj_p(json!({"type": "string", "pattern": ".*"}), false))),
+        ["Changed the pattern of the request property `p` from `^a$` to a more general pattern `.*`."]
+    );
+    assert_eq!(
+        texts(statuses(&["200", "201"]), statuses(&["200"])),
+        ["Removed the success response with the status 201."]
+    );
+    assert_eq!(num(1e20), "100000000000000000000");
+    assert_eq!(show(&json!(null)), "null");
+}
+
+#[test]
+fn parameters_and_headers_by_reference() {
+    let p = json!({"in": "query", "name": "q", "schema": {"type": "string", "maxLength": 5}});
+    let by_ref = with_components(
+        param(json!({"$ref": "#/components/parameters/Q"})),
+        json!({"parameters": {"Q": p}}),
+    );
+    expect(param(p.clone()), by_ref.clone(), &[]);
+    let mut tighter = by_ref.clone();
+    tighter["components"]["parameters"]["Q"]["schema"]["maxLength"] = json!(4);
+    let changes = compare(&by_ref, &tighter);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].id, "request-parameter-max-length-decreased");
+    assert_eq!(changes[0].pointer, "/components/parameters/Q/schema");
+    let h = |required: bool| {
+        with_components(
+            doc(
+                json!({"/x": {"get": {"responses": {"200": {"description": "x", "headers": {"X-Id": {"$ref": "#/components/headers/H"}}}}}}}),
+            ),
+            json!({"headers": {"H": {"required": required, "schema": {"type": "string"}}}}),
+        )
+    };
+    expect(h(true), h(false), &[("response-header-became-optional", E)]);
+}
+
+#[test]
+fn non_operations_and_odd_shapes_are_ignored() {
+    let base = doc(
+        json!({"/x": {"summary": "s", "parameters": [], "get": get_op(json!({})), "x-ext": {"get": 1}}}),
+    );
+    let odd =
+        doc(json!({"/x": {"summary": "t", "get": get_op(json!({})), "put": "not an operation"}}));
+    expect(base, odd, &[]);
+    let empty_sec = secured(json!([]), Some(json!([{}])), json!({}));
+    expect(secured(json!([]), None, json!({})), empty_sec, &[]);
+    let anonymous_global = secured(json!([{}]), None, json!({}));
+    expect(
+        secured(json!([]), None, json!({})),
+        anonymous_global,
+        &[("api-global-security-added", I)],
+    );
+}
+
+#[test]
+fn formats_that_widen() {
+    for (from, to) in [
+        ("float", "double"),
+        ("int32", "int64"),
+        ("int64", "bigint"),
+        ("int32", "bigint"),
+        ("date", "date-time"),
+        ("time", "date-time"),
+    ] {
+        let t = if from.starts_with("int") {
+            "integer"
+        } else if from == "float" {
+            "number"
+        } else {
+            "string"
+        };
+        req_prop(
+            json!({"type": t, "format": from}),
+            json!({"type": t, "format": to}),
+            &[("request-property-type-generalized", I)],
+        );
+        resp_prop(
+            json!({"type": t, "format": to}),
+            json!({"type": t, "format": from}),
+            &[("response-property-type-specialized", I)],
+        );
+        resp_prop(
+            json!({"type": t, "format": from}),
+            json!({"type": t, "format": to}),
+            &[("response-property-type-changed", E)],
+        );
+    }
+    req_prop(
+        json!({"type": "string", "format": "date"}),
+        json!({"type": "string", "format": "email"}),
+        &[("request-property-type-changed", E)],
+    );
+    // No type at all accepts anything.
+    req_prop(
+        json!({"type": "string"}),
+        json!({}),
+        &[("request-property-type-generalized", I)],
+    );
+    req_prop(
+        json!({}),
+        json!({"type": "string"}),
+        &[("request-property-type-changed", E)],
+    );
+    resp_prop(
+        json!({}),
+        json!({"type": "string"}),
+        &[("response-property-type-specialized", I)],
+    );
+}
+
+#[test]
+fn yaml_shapes() {
+    use super::load::parse_value;
+    let v = parse_value("a: 1.5\ntrue: x\n2: [1, -3]\n~: n\nt: !tag 5\n").unwrap();
+    assert_eq!(
+        v,
+        json!({"a": 1.5, "true": "x", "2": [1, -3], "null": "n", "t": 5})
+    );
+    let big = parse_value("n: 18446744073709551615").unwrap();
+    assert_eq!(big["n"], json!(18_446_744_073_709_551_615u64));
+    let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+    // Past the parsers' recursion limits: an error, not a stack overflow.
+    let _ = parse_value(&deep);
+    let yaml_deep = "a:\n".to_string()
+        + &(1..300)
+            .map(|i| format!("{}- \n", " ".repeat(i)))
+            .collect::<String>();
+    let _ = parse_value(&yaml_deep);
+}
+
+// ---- the corpus runner ----------------------------------------------------------------------
+
+struct TempCorpus(std::path::PathBuf);
+
+impl TempCorpus {
+    fn new(tag: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("spec-tools-corpus-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("cases")).unwrap();
+        TempCorpus(dir)
+    }
+    fn case(&self, name: &str, source: &str, old: Value, new: Value, expect: Value) {
+        let case = json!({"source": source, "base": old, "revision": new, "expect": expect});
+        std::fs::write(
+            self.0.join(format!("cases/{name}.yaml")),
+            serde_json::to_string(&case).unwrap(),
+        )
+        .unwrap();
+    }
+    fn file(&self, name: &str, text: &str) {
+        std::fs::write(self.0.join(name), text).unwrap();
+    }
+}
+
+impl Drop for TempCorpus {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn corpus_agreement_and_failure_conditions() {
+    let c = TempCorpus::new("a");
+    let s = json!({"type": "string"});
+    c.case(
+        "agree",
+        "oasdiff x_test.go",
+        req(obj_p(s.clone(), false)),
+        req(obj_p(s.clone(), true)),
+        json!([{"id": "request-property-became-required", "level": "ERR"}]),
+    );
+    c.case(
+        "none",
+        "ours",
+        req(obj_p(s.clone(), false)),
+        req(obj_p(s.clone(), false)),
+        json!([]),
+    );
+    c.case(
+        "wrong-level",
+        "ours",
+        req(obj_p(s.clone(), false)),
+        req(obj_p(s.clone(), true)),
+        json!([{"id": "request-property-became-required", "level": "WARN"}]),
+    );
+    c.case(
+        "listed",
+        "ours",
+        req(obj_p(s.clone(), true)),
+        req(obj_p(s.clone(), false)),
+        json!([]),
+    );
+    c.case(
+        "stale",
+        "ours",
+        req(obj_p(s.clone(), true)),
+        req(obj_p(s.clone(), true)),
+        json!([]),
+    );
+    c.file("disagreements.yaml", "- {case: listed, why: on purpose}\n- {case: stale, why: old}\n- {case: ghost, why: gone}\n");
+    let specs = TempCorpus::new("specs");
+    specs.file(
+        "mini.yaml",
+        &serde_json::to_string(&req(obj_p(s.clone(), false))).unwrap(),
+    );
+    c.file(
+        "mutations.yaml",
+        "- name: m-required\n  spec: mini\n  edits:\n    - {op: add, path: '/paths/~1x/put/requestBody/content/application~1json/schema/required', value: [p]}\n  expect:\n    - {id: request-property-became-required, level: ERR}\n  semver: major\n- name: m-bad-edit\n  spec: mini\n  edits: [{op: remove, path: /nope}]\n  expect: []\n",
+    );
+    let report = corpus::run_with_specs(&c.0, &specs.0);
+    let names: Vec<&str> = report.pairs.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "agree",
+            "listed",
+            "none",
+            "stale",
+            "wrong-level",
+            "m-required"
+        ]
+    );
+    assert_eq!(report.agreeing(), 4); // agree, none, stale, m-required
+    assert!((report.percentage() - 100.0 * 4.0 / 6.0).abs() < 1e-9);
+    assert_eq!(report.pairs[0].origin, corpus::Origin::Oasdiff);
+    assert_eq!(report.pairs[1].origin, corpus::Origin::Ours);
+    assert_eq!(report.pairs[5].origin, corpus::Origin::Mutation);
+    let problems = report.problems().join("\n");
+    assert!(problems.contains("fewer than 100"), "{problems}");
+    assert!(problems.contains("below 95%"), "{problems}");
+    assert!(
+        problems.contains("wrong-level disagrees and is not in disagreements.yaml"),
+        "{problems}"
+    );
+    assert!(!problems.contains("listed disagrees"), "{problems}");
+    assert!(
+        problems.contains("stale is listed in disagreements.yaml but now agrees"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("lists ghost, which is no case or mutation"),
+        "{problems}"
+    );
+    assert!(problems.contains("m-bad-edit: edit #1"), "{problems}");
+    let md = report.render_agreement();
+    assert!(md.contains("**6 pairs, 4 agree: 66.7%.**"), "{md}");
+    assert!(md.contains("| oasdiff cases | 1 | 1 | 100.0 |"), "{md}");
+    assert!(md.contains("| our cases | 4 | 2 | 50.0 |"), "{md}");
+    assert!(
+        md.contains("| mutations of our specs | 1 | 1 | 100.0 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| listed | (none) | request-property-became-optional INFO | on purpose |"),
+        "{md}"
+    );
+    assert!(md.contains("| wrong-level | request-property-became-required WARN | request-property-became-required ERR | (not listed) |"), "{md}");
+    assert!(md.contains("## Errors"), "{md}");
+}
+
+#[test]
+fn corpus_passes_when_everything_agrees() {
+    let c = TempCorpus::new("b");
+    let s = json!({"type": "string"});
+    for i in 0..100 {
+        c.case(
+            &format!("c{i:03}"),
+            "ours",
+            req(obj_p(s.clone(), false)),
+            req(obj_p(s.clone(), i % 2 == 0)),
+            if i % 2 == 0 {
+                json!([{"id": "request-property-became-required", "level": "err"}])
+            } else {
+                json!([])
+            },
+        );
+    }
+    let report = corpus::run(&c.0);
+    assert_eq!(report.pairs.len(), 100);
+    assert_eq!(report.problems(), Vec::<String>::new());
+    assert!(report
+        .render_agreement()
+        .contains("\n## Disagreements\n\nNone.\n"));
+    // One disagreement of 100 is 99%: still enough, but it must be listed.
+    c.case(
+        "c000",
+        "ours",
+        req(obj_p(s.clone(), false)),
+        req(obj_p(s.clone(), true)),
+        json!([]),
+    );
+    let report = corpus::run(&c.0);
+    assert_eq!(report.problems().len(), 1, "{:?}", report.problems());
+    c.file("disagreements.yaml", "- case: c000\n  why: test\n");
+    assert_eq!(corpus::run(&c.0).problems(), Vec::<String>::new());
+    // Six of 100 is below 95%.
+    for i in 1..6 {
+        c.case(
+            &format!("c{:03}", i * 2),
+            "ours",
+            req(obj_p(s.clone(), false)),
+            req(obj_p(s.clone(), true)),
+            json!([]),
+        );
+    }
+    let problems = corpus::run(&c.0).problems();
+    assert!(
+        problems.iter().any(|p| p.contains("agreement is 94.0%")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn corpus_input_errors() {
+    let c = TempCorpus::new("c");
+    c.file("cases/broken.yaml", "base: [");
+    c.file(
+        "cases/no-expect.yaml",
+        "{source: ours, base: {openapi: 3.0.0, paths: {}}, revision: {openapi: 3.0.0, paths: {}}}",
+    );
+    c.file("cases/bad-level.yaml", "{source: ours, base: {openapi: 3.0.0, paths: {}}, revision: {openapi: 3.0.0, paths: {}}, expect: [{id: x, level: LOUD}]}");
+    c.file(
+        "cases/not-openapi.yaml",
+        "{source: ours, base: {a: 1}, revision: {openapi: 3.0.0, paths: {}}, expect: []}",
+    );
+    c.file("disagreements.yaml", "{case: x}");
+    c.file("mutations.yaml", "- {name: m, spec: '../etc', edits: [], expect: []}\n- {name: n, spec: missing, edits: [], expect: []}\n");
+    let report = corpus::run(&c.0);
+    assert!(report.pairs.is_empty(), "{:?}", report.pairs);
+    let errors = report.errors.join("\n");
+    for needle in [
+        "cases/broken",
+        "cases/no-expect: no `expect` list",
+        "cases/bad-level: an expectation without a level",
+        "cases/not-openapi: base is not an OpenAPI 3 document",
+        "disagreements.yaml is not a list",
+        "mutations.yaml m: `spec` \"../etc\" is not a spec name",
+        "mutations.yaml n: cannot read",
+    ] {
+        assert!(errors.contains(needle), "{needle}\n{errors}");
+    }
+}
