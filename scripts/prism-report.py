@@ -207,6 +207,45 @@ GENERATION_KNOWN = [
 ]
 
 
+# Members whose meaning has a form the spec may not pin down: a decoded answer with another
+# value was accepted by the client although it means nothing (reported, not a failure).
+FLEXBOOL = (lambda v: v in (True, False, 0, 1, "0", "1", "true", "false"), "a boolean, 0/1 or its text")
+FORMS = {
+    "rentalcover": {
+        "Currency": (lambda v: re.fullmatch(r"[A-Z]{3}", str(v)), "an ISO 4217 code"),
+        "FromDate": (lambda v: re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", str(v)), "yyyy-mm-dd hh:mm:ss"),
+        "ToDate": (lambda v: re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", str(v)), "yyyy-mm-dd hh:mm:ss"),
+        "DateOfBirth": (lambda v: re.fullmatch(r"\d{4}-\d\d-\d\d", str(v)), "yyyy-mm-dd"),
+        "Expired": FLEXBOOL,
+    },
+    "insly": {"declined": FLEXBOOL, "is_annual": FLEXBOOL, "is_mta_diff_negative": FLEXBOOL},
+    "ecurring": {
+        "archived": FLEXBOOL,
+        "country_iso2": (lambda v: re.fullmatch(r"[A-Z]{2}", str(v)), "an ISO 3166-1 alpha-2 code"),
+    },
+    "rocketkor": {
+        "primary": FLEXBOOL, "verified": FLEXBOOL,
+        "countryCode": (lambda v: re.fullmatch(r"[A-Z]{3}", str(v)), "an ISO 3166-1 alpha-3 code"),
+        "socialIdCountryCode": (lambda v: re.fullmatch(r"[A-Z]{3}", str(v)), "an ISO 3166-1 alpha-3 code"),
+        "citizenshipCountryCode": (lambda v: re.fullmatch(r"[A-Z]{3}", str(v)), "an ISO 3166-1 alpha-3 code"),
+        "dateOfBirth": (lambda v: re.fullmatch(r"\d{4}-\d\d-\d\d", str(v)), "yyyy-mm-dd"),
+    },
+}
+
+
+def out_of_form(spec, value, found, path=""):
+    """Adds (member, example) for each member of an answer outside its expected form."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            form = FORMS.get(spec, {}).get(k)
+            if form and v is not None and not isinstance(v, (dict, list)) and not form[0](v):
+                found.setdefault(k, (f"{path}{k}", v, form[1]))
+            out_of_form(spec, v, found, f"{path}{k}.")
+    elif isinstance(value, list):
+        for v in value:
+            out_of_form(spec, v, found, f"{path.rstrip('.')}[].")
+
+
 def explain(text, known):
     return [why for pattern, why in known if re.search(pattern, text)]
 
@@ -286,7 +325,7 @@ def main():
         pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
     rounds_log = open(args.rounds_log, "w")
 
-    results, failures = [], []
+    results, failures, accepted = [], [], {}
     started = time.time()
     for name, spec, cli, body in OPERATIONS:
         prism = prisms[spec]
@@ -314,6 +353,18 @@ def main():
             rounds_log.write(json.dumps(record) + "\n")
             if kind not in ("decoded", "not-counted"):
                 failures.append(record)
+            if kind == "decoded":
+                for e in exchanges:
+                    try:
+                        answer = json.loads(e.get("body") or "null")
+                    except ValueError:
+                        continue
+                    found = {}
+                    out_of_form(spec, answer, found)
+                    for member, (path, example, form) in found.items():
+                        entry = accepted.setdefault((name, member), {"rounds": set(), "path": path,
+                                                                     "example": example, "form": form})
+                        entry["rounds"].add(counts["rounds"])
         counts["counted"] = counts["rounds"] - counts["not-counted"]
         results.append({"operation": name, "spec": spec, **counts})
 
@@ -346,6 +397,7 @@ def main():
                "max_rounds": max_rounds, "operations": results, "failures": len(failures),
                "log_violations": {k: len(v) for k, v in log_violations.items()},
                "invalid_request_control_detected": controls,
+               "accepted_out_of_form": {f"{op}: {m}": len(e["rounds"]) for (op, m), e in sorted(accepted.items())},
                "pass": ok}
     with open(args.json, "w") as f:
         json.dump(summary, f, indent=1)
@@ -373,6 +425,12 @@ def main():
             for line in rec["prism_log"]:
                 f.write(f"- Prism log: `{line.strip()[:400]}`\n")
             f.write("\n")
+        f.write("# Decoded, though meaningless: values the client accepted outside their form\n\n")
+        f.write("Not failures (the answer decoded); each is a member whose schema lets Prism send it.\n\n")
+        for (operation, member), entry in sorted(accepted.items()):
+            f.write(f"- {operation}: `{entry['path']}` in {len(entry['rounds'])} decoded round(s), e.g. "
+                    f"`{json.dumps(entry['example'])[:80]}` (expected {entry['form']})\n")
+        f.write("\n")
         # Answers Prism failed to make (not counted), by what its log says.
         f.write("# Answers Prism failed to make (not counted)\n\n")
         for spec, prism in prisms.items():
