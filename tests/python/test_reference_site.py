@@ -1,6 +1,8 @@
 """The rendered reference site (target/docs, from scripts/build-docs.sh) in headless
-Chromium: every operation and each of its request fields appear in the rendered DOM, and a
-screenshot of each page is kept under target/docs-screenshots/."""
+Chromium: every operation and each of its request fields appear in the rendered DOM, every
+`x-assumption` of the spec is shown (in the page's Assumptions list, and under its element
+where Redoc renders that element in the operation's view), and a screenshot of each page
+is kept under target/docs-screenshots/."""
 
 import html
 import json
@@ -83,6 +85,71 @@ def test_every_operation_and_request_field_is_rendered(provider):
         assert operation["summary"] in text, f"{provider}: summary of {operation['operationId']}"
         missing = [f for f in request_fields(document, operation) if not re.search(rf"\b{re.escape(f)}\b", text)]
         assert not missing, f"{provider} {operation['operationId']}: fields not rendered: {missing}"
+
+
+NOTE = "Assumption (not on the provider's page):"
+
+
+def pointer(path):
+    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def assumptions(node, path=()):
+    """Every (JSON pointer, text) of an `x-assumption` in the published spec."""
+    if isinstance(node, dict):
+        if isinstance(node.get("x-assumption"), str):
+            yield pointer(path), node["x-assumption"]
+        for key, value in node.items():
+            yield from assumptions(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from assumptions(value, (*path, i))
+
+
+def squashed(text):
+    """Text without Markdown code marks or whitespace: the DOM splits code spans from the
+    words around them."""
+    return re.sub(r"\s+", "", text.replace("`", ""))
+
+
+def test_published_specs_keep_their_assumption_markers():
+    for provider in PROVIDERS:
+        published = (DOCS / f"{provider}.yaml").read_text()
+        source = (ROOT / "specs" / f"{provider}.yaml").read_text()
+        assert published == source, f"{provider}: the published YAML is the spec itself"
+        assert list(assumptions(spec(provider))), f"{provider}: no x-assumption in the JSON"
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_every_assumption_is_shown(provider):
+    page = DOCS / f"{provider}.html"
+    document = spec(provider)
+    marked = list(assumptions(document))
+    text = squashed(rendered_text(page.as_uri()))
+    # The Assumptions list: one entry per marker, its pointer then its text.
+    listed = [f"{where}:{why}" for where, why in marked if squashed(f"{where}: {why}") in text]
+    assert len(listed) == len(marked), (
+        f"{provider}: {len(marked)} markers, {len(listed)} listed; missing "
+        f"{[w for w, y in marked if squashed(f'{w}: {y}') not in text]}"
+    )
+    # Under its element: the operation itself, its parameters and its request body
+    # members, which Redoc renders in the operation's view.
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            here = pointer(("paths", path, method))
+            inline = [why for where, why in marked if where == here or where.startswith(here + "/parameters/")]
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                ref = media["schema"].get("$ref", "")
+                if ref:
+                    body = ref.replace("#", "", 1)
+                    inline += [why for where, why in marked if where == body or where.startswith(body + "/properties/")]
+            if not inline:
+                continue
+            shown = squashed(rendered_text(f"{page.as_uri()}#operation/{operation['operationId']}"))
+            missing = [why for why in inline if squashed(f"{NOTE} {why}") not in shown]
+            assert not missing, f"{provider} {operation['operationId']}: assumptions not shown: {missing}"
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
