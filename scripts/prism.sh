@@ -14,7 +14,6 @@ cd "$(dirname "$0")/.."
 ROUNDS="${1:-${ROUNDS:-20}}"
 PRISM_VERSION="$(node -p 'require("./tools/package.json").devDependencies["@stoplight/prism-cli"]')"
 PRISM=tools/node_modules/.bin/prism
-BASE_PORT="${PRISM_BASE_PORT:-14510}"
 out=target/prism
 mkdir -p "$out" target/reliability
 
@@ -35,14 +34,14 @@ trap cleanup EXIT
 # Prism serves copies: it reloads a spec file that changes, and one run is one spec state.
 mkdir -p "$out/specs"
 cp specs/rentalcover.yaml specs/insly.yaml specs/ecurring.yaml specs/rocketkor.yaml "$out/specs/"
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 args=()
-port="$BASE_PORT"
 for spec in rentalcover insly ecurring rocketkor; do
+  port="$(free_port)"
   log="$out/prism-$spec.log"
   "$PRISM" mock -d --errors -h 127.0.0.1 -p "$port" "$out/specs/$spec.yaml" >"$log" 2>&1 &
   pids+=($!)
   args+=(--prism "$spec=$port:$log")
-  port=$((port + 1))
 done
 # Ready when each says it listens (polling its log: a request would land in it).
 for spec in rentalcover insly ecurring rocketkor; do
