@@ -53,5 +53,7 @@ for spec in rentalcover insly ecurring rocketkor; do
   grep -q "Prism is listening" "$log" || { echo "prism for $spec did not start:" >&2; cat "$log" >&2; exit 1; }
 done
 
+# PRISM_BODIES: another directory of request bodies (e.g. to see a broken one caught).
 python3 scripts/prism-report.py --bin "$BIN" --rounds "$ROUNDS" --version "$PRISM_VERSION" "${args[@]}" \
+  --bodies "${PRISM_BODIES:-tests/prism}" \
   --json target/reliability/prism.json --findings "$out/findings.md" --rounds-log "$out/rounds.jsonl"
