@@ -426,9 +426,6 @@ fn rentalcover_text(text: &str, facts: &mut PageFacts) -> Result<(), String> {
     facts.statuses.insert(200);
     let list = find(text, "Request Parameters")?;
     for line in text[list..].lines() {
-        if line.starts_with("Previous") {
-            break;
-        }
         let Some((name, annotation)) = line.trim().split_once(' ') else {
             continue;
         };
@@ -559,7 +556,7 @@ fn insly(text: &str, facts: &mut PageFacts) -> Result<(), String> {
         .lines()
     {
         let label = line.trim().trim_matches('|').trim();
-        if !label.is_empty() && !label.contains(char::is_whitespace) && is_ident(label) {
+        if is_ident(label) {
             facts.add(Member {
                 place: Place::Request,
                 path: vec![label.to_ascii_lowercase()],
@@ -572,7 +569,7 @@ fn insly(text: &str, facts: &mut PageFacts) -> Result<(), String> {
     for line in text[table..].lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         // `| name | type | description |` rows of the response table.
-        if cells.len() >= 4 && is_ident(cells[1]) && cells[1] != "Parameter" {
+        if cells.len() >= 4 && is_ident(cells[1]) {
             if let Some(t) = annotation_type(cells[2]) {
                 facts.add(Member {
                     place: Place::Response,
@@ -601,7 +598,7 @@ fn ecurring(text: &str, facts: &mut PageFacts) -> Result<(), String> {
         let name = pair[0].trim();
         let next = pair[1].trim();
         // `name` on its own line, then `type |`.
-        if is_ident(name) && next.contains('|') {
+        if is_ident(name) {
             if let Some(t) = annotation_type(next) {
                 let mut path = prefix.to_vec();
                 path.push(name.to_string());
@@ -631,9 +628,6 @@ fn ecurring(text: &str, facts: &mut PageFacts) -> Result<(), String> {
                 facts.statuses.insert(code);
             }
         }
-    }
-    if facts.statuses.is_empty() {
-        facts.statuses.insert(200);
     }
     Ok(())
 }
@@ -758,7 +752,7 @@ pub fn extract_notes(text: &str) -> BTreeMap<String, PageFacts> {
             current = Some(lower);
             continue;
         }
-        if line.starts_with("## ") || line.starts_with("# ") {
+        if line.starts_with('#') {
             current = None;
             continue;
         }
@@ -777,10 +771,8 @@ pub fn extract_notes(text: &str) -> BTreeMap<String, PageFacts> {
 fn notes_facts(section: &str) -> PageFacts {
     let mut facts = PageFacts::default();
     for word in section.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if word.len() == 3 {
-            if let Ok(code @ 100..=599) = word.parse::<u16>() {
-                facts.statuses.insert(code);
-            }
+        if let Ok(code @ 100..=599) = word.parse::<u16>() {
+            facts.statuses.insert(code);
         }
     }
     facts.urls.extend(urls(section));
@@ -1122,7 +1114,6 @@ impl<'a> Spec<'a> {
                     return Resolved::Missing(i);
                 }
                 current = items;
-                parents.clear();
                 norm.push("[]".to_string());
                 continue;
             }
@@ -1148,7 +1139,6 @@ impl<'a> Spec<'a> {
                 return Resolved::Free;
             }
             current = maps;
-            parents.clear();
             norm.push("*".to_string());
         }
         Resolved::Found {
@@ -1442,18 +1432,23 @@ fn check_operation<'a>(
         .filter_map(|(_, s)| s.get("name").and_then(Value::as_str))
         .collect();
     let request_schema = spec.deref(op.get("requestBody").unwrap_or(&Value::Null));
-    let request_marked = is_marked(request_schema) || op.get("requestBody").is_some_and(is_marked);
     let request_root = media_schema(request_schema.get("content"));
 
     // The page's members, in the spec.
     let mut documented_params = BTreeSet::new();
     let mut documented_request = BTreeSet::new();
     let mut missing_prefixes: Vec<(Place, Vec<String>)> = Vec::new();
-    let success = spec_success_status(op);
-    let response_root = success.and_then(|s| {
-        let r = spec.deref(&op["responses"][s]);
-        media_schema(r.get("content")).map(|schema| (schema, is_marked(r)))
-    });
+    // The page's example answers its (first) 2xx status.
+    let success = facts
+        .statuses
+        .iter()
+        .find(|s| (200..300).contains(*s))
+        .map(u16::to_string);
+    let success_response = success
+        .as_deref()
+        .and_then(|s| op.get("responses").and_then(|r| r.get(s)))
+        .map(|r| spec.deref(r));
+    let response_root = success_response.and_then(|r| media_schema(r.get("content")));
     let mut documented_response = BTreeSet::new();
     for m in &facts.members {
         if missing_prefixes
@@ -1489,14 +1484,15 @@ fn check_operation<'a>(
                         continue;
                     }
                 }
-                ("request", request_root.map(|s| vec![(s, request_marked)]))
+                (
+                    "request".to_string(),
+                    request_root.map(|s| vec![(s, false)]),
+                )
             }
-            Place::Response => ("responses.200", response_root.map(|(s, mk)| vec![(s, mk)])),
-        };
-        let prefix = if m.place == Place::Response {
-            format!("responses.{}", success.unwrap_or("200"))
-        } else {
-            prefix.to_string()
+            Place::Response => (
+                format!("responses.{}", success.as_deref().unwrap_or("200")),
+                response_root.map(|s| vec![(s, false)]),
+            ),
         };
         let Some(roots) = roots else {
             if m.place == Place::Request {
@@ -1561,7 +1557,9 @@ fn check_operation<'a>(
         ));
     }
     let response_members = facts.members.iter().any(|m| m.place == Place::Response);
-    if let (Some(status), None, true) = (success, response_root, response_members) {
+    if let (Some(status), Some(_), None, true) =
+        (&success, success_response, response_root, response_members)
+    {
         findings.push(finding(
             Kind::Missing,
             format!("responses.{status}"),
@@ -1596,7 +1594,7 @@ fn check_operation<'a>(
             prefix: "request",
         };
         walk.body(
-            vec![(schema, request_marked)],
+            vec![(schema, false)],
             &mut Vec::new(),
             &body,
             &mut Vec::new(),
@@ -1626,7 +1624,7 @@ fn check_operation<'a>(
         let Some(schema) = media_schema(r.get("content")) else {
             continue;
         };
-        let documented = if Some(status.as_str()) == success {
+        let documented = if Some(status) == success.as_ref() {
             documented_response.clone()
         } else {
             // NOTES.md's error shapes vouch for the error bodies.
@@ -1652,18 +1650,6 @@ fn check_operation<'a>(
     }
 }
 
-/// The response the page's example answers: `200`, else the first 2xx.
-fn spec_success_status(op: &Value) -> Option<&str> {
-    let responses = op.get("responses")?.as_object()?;
-    if let Some((k, _)) = responses.get_key_value("200") {
-        return Some(k.as_str());
-    }
-    responses
-        .keys()
-        .find(|k| k.starts_with('2'))
-        .map(String::as_str)
-}
-
 fn security_schemes<'a>(spec: &'a Spec<'a>) -> impl Iterator<Item = (&'a String, &'a Value)> {
     spec.root
         .pointer("/components/securitySchemes")
@@ -1686,11 +1672,6 @@ fn check_spec_wide(
     for (_, f) in pages {
         urls.extend(f.urls.iter().cloned());
         headers.extend(f.headers.iter().cloned());
-        for m in &f.members {
-            if m.place == Place::Request && m.path.len() == 1 {
-                headers.insert(m.path[0].clone());
-            }
-        }
         bearer |= f.bearer;
     }
     let mut push = |member: String, message: &str| {
@@ -1710,7 +1691,19 @@ fn check_spec_wide(
         .flatten()
     {
         let url = server.get("url").and_then(Value::as_str).unwrap_or("");
-        if !url_documented(url, &urls) {
+        // With its variables' defaults filled in, a server may be a documented URL.
+        let mut concrete = url.to_string();
+        for (name, var) in server
+            .get("variables")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(default) = var.get("default").and_then(Value::as_str) {
+                concrete = concrete.replace(&format!("{{{name}}}"), default);
+            }
+        }
+        if !url_documented(url, &urls) && !url_documented(&concrete, &urls) {
             if is_marked(server) {
                 continue;
             }

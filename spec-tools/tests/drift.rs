@@ -1160,3 +1160,254 @@ fn no_panic_on_cut_pages_or_broken_specs() {
         }
     }
 }
+
+/// A minimal page in RentalCover's text layout with the given field lines.
+fn rc_text_page(fields: &str) -> String {
+    format!(
+        "Update Customer\ncurl -d '{{\"A\": 1, \"B\": 1.5, \"C\": {{\"D\": [true]}}}}' \\\n{{\"R\": null, \"S\": \"x\"}}\n\nRequest Parameters\n\n{fields}\n"
+    )
+}
+
+#[test]
+fn annotation_types_and_example_types() {
+    let page = rc_text_page(
+        "Ta text\nTb int\nTc number\nTd double\nTe decimal\nTf bool\nTg object\nTh array\n\
+         Ti datetime\nTj date [yyyy-mm-dd] required\nTk boolean [0|1]\nTl boolean [0/1]\n\
+         Tm boolean default is false\nTn uuid\nTo string maybe\nTp string [a] [b]",
+    );
+    let f = drift::extract_page(Layout::RentalCoverText, &page).unwrap();
+    let t = |name: &str| member(&f, Place::Request, name).map(|m| m.types.clone());
+    assert_eq!(t("Ta"), Some(vec![DocType::String]));
+    assert_eq!(t("Tb"), Some(vec![DocType::Integer]));
+    assert_eq!(t("Tc"), Some(vec![DocType::Number]));
+    assert_eq!(t("Td"), Some(vec![DocType::Number]));
+    assert_eq!(t("Te"), Some(vec![DocType::Number]));
+    assert_eq!(t("Tf"), Some(vec![DocType::Boolean]));
+    assert_eq!(t("Tg"), Some(vec![DocType::Object]));
+    assert_eq!(t("Th"), Some(vec![DocType::Array]));
+    assert_eq!(t("Ti"), Some(vec![DocType::String]));
+    has(&f, Place::Request, "Tj", Some(true), &[DocType::String]);
+    assert_eq!(t("Tk"), Some(vec![DocType::Flag]));
+    assert_eq!(t("Tl"), Some(vec![DocType::Flag]));
+    // A sentence after the type is a description line, not a field.
+    assert_eq!(t("Tm"), None);
+    assert_eq!(t("Tn"), None);
+    assert_eq!(t("To"), None);
+    assert_eq!(t("Tp"), Some(vec![DocType::String]));
+    // Example values: integer, number, object, array items, null, string.
+    has(&f, Place::Request, "A", None, &[DocType::Integer]);
+    has(&f, Place::Request, "B", None, &[DocType::Number]);
+    has(&f, Place::Request, "C", None, &[DocType::Object]);
+    has(&f, Place::Request, "C.D", None, &[DocType::Array]);
+    has(&f, Place::Response, "R", None, &[]);
+    has(&f, Place::Response, "S", None, &[DocType::String]);
+    assert!(member(&f, Place::Request, "C.D[]").is_none());
+    // A listed field keeps its list type over the example's; examples add up.
+    let page = rc_text_page("A string required");
+    let f = drift::extract_page(Layout::RentalCoverText, &page).unwrap();
+    has(&f, Place::Request, "A", Some(true), &[DocType::String]);
+    let notes = drift::extract_notes(&page_text(drift::NOTES_FILE));
+    has(
+        &notes["rentalcover"],
+        Place::Response,
+        "errors",
+        None,
+        &[DocType::Object, DocType::Array],
+    );
+    assert!(!notes["rentalcover"].headers.contains("booking.created"));
+    assert!(!notes["rentalcover"].headers.contains(""));
+}
+
+#[test]
+fn mismatch_messages() {
+    let docs = docs();
+    let mut spec = spec_from_pages(&docs, "rocketkor");
+    rk_body(&mut spec)["required"] = json!(["gender"]);
+    rk_body(&mut spec)["properties"]["sex"] = json!({"type": "integer"});
+    rk_body(&mut spec)["properties"]["addresses"]["items"]["required"] =
+        json!(["streetLine1", "zipCode"]);
+    let messages: Vec<(String, String)> = drift::check("rocketkor", &spec, &docs)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.member, f.message))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            (
+                "request.addresses[].type".to_string(),
+                "the page says required, the spec makes it optional.".to_string()
+            ),
+            (
+                "request.gender".to_string(),
+                "the page says optional, the spec makes it required.".to_string()
+            ),
+            (
+                "request.sex".to_string(),
+                "the page types it string, the spec integer.".to_string()
+            ),
+        ]
+    );
+    let mut spec = spec_from_pages(&docs, "rentalcover");
+    spec["paths"]["/updateInsurance"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"]["QuoteOnly"] =
+        json!({"oneOf": [{"type": "string"}, {"type": "object"}]});
+    let f = drift::check("rentalcover", &spec, &docs).unwrap();
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].message,
+        "the page types it 0/1 flag, the spec object or string."
+    );
+    assert_eq!(f[0].provider, "rentalcover");
+    for (prop, schema, expected) in [
+        (
+            "placeOfBirth",
+            json!({"type": "string"}),
+            vec![
+                "request.placeOfBirth.city",
+                "request.placeOfBirth.countryCode",
+                "request.placeOfBirth",
+            ],
+        ),
+        (
+            "addresses",
+            json!({"type": "object"}),
+            vec!["request.addresses[]", "request.addresses"],
+        ),
+        (
+            "metadata",
+            json!({"type": "boolean"}),
+            vec!["request.metadata"],
+        ),
+        (
+            "primaryEmail",
+            json!({"type": "array", "items": {}}),
+            vec![
+                "request.primaryEmail.value",
+                "request.primaryEmail.verified",
+                "request.primaryEmail",
+            ],
+        ),
+    ] {
+        let mut spec = spec_from_pages(&docs, "rocketkor");
+        rk_body(&mut spec)["properties"][prop] = schema;
+        let members: Vec<String> = drift::check("rocketkor", &spec, &docs)
+            .unwrap()
+            .into_iter()
+            .map(|f| f.member)
+            .collect();
+        assert_eq!(members, expected, "{prop}");
+    }
+}
+
+#[test]
+fn references_maps_and_path_level_parameters() {
+    let docs = docs();
+    // An unresolvable reference constrains nothing beneath it.
+    let mut spec = spec_from_pages(&docs, "rocketkor");
+    rk_body(&mut spec)["properties"]["placeOfBirth"] =
+        json!({"$ref": "#/components/schemas/Nowhere"});
+    assert_eq!(found(&docs, "rocketkor", &spec), vec![]);
+    // A map without `type`, and one that allows no extra members.
+    let mut spec = spec_from_pages(&docs, "rentalcover");
+    let coupons = |spec: &mut Value, schema: Value| {
+        spec["paths"]["/updateCustomer"]["post"]["responses"]["200"]["content"]
+            ["application/json"]["schema"]["properties"]["Customer"]["properties"]["Coupons"] =
+            schema;
+    };
+    coupons(
+        &mut spec,
+        json!({"additionalProperties": {"type": "object", "additionalProperties": {}}}),
+    );
+    assert_eq!(found(&docs, "rentalcover", &spec), vec![]);
+    coupons(
+        &mut spec,
+        json!({"type": "object", "additionalProperties": false}),
+    );
+    assert_eq!(
+        found(&docs, "rentalcover", &spec),
+        one(
+            Kind::Missing,
+            "updateCustomer",
+            "responses.200.Customer.Coupons.bonvoyage-PAPpC"
+        )
+    );
+    coupons(&mut spec, json!({"type": "object"}));
+    assert_eq!(found(&docs, "rentalcover", &spec), vec![]);
+    // Parameters declared on the path item count like the operation's.
+    let mut spec = spec_from_pages(&docs, "ecurring");
+    let params = spec["paths"]["/updateCustomer"]["post"]["parameters"].take();
+    spec["paths"]["/updateCustomer"]["parameters"] = params;
+    spec["paths"]["/updateCustomer"]["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "expand", "in": "query"}));
+    assert_eq!(
+        found(&docs, "ecurring", &spec),
+        one(Kind::Unmarked, "updateCustomer", "parameters.expand")
+    );
+    // Another 2xx than the page's is not the page's response.
+    let mut spec = spec_from_pages(&docs, "ecurring");
+    let responses = &mut spec["paths"]["/updateCustomer"]["post"]["responses"];
+    let ok = responses["200"].take();
+    *responses = json!({"201": ok});
+    assert_eq!(
+        found(&docs, "ecurring", &spec),
+        vec![
+            (
+                Kind::Missing,
+                "updateCustomer".into(),
+                "responses.200".into()
+            ),
+            (
+                Kind::Unmarked,
+                "updateCustomer".into(),
+                "responses.201".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn servers_with_documented_defaults_and_trailing_slashes() {
+    let docs = docs();
+    let mut spec = spec_from_pages(&docs, "rentalcover");
+    spec["servers"] = json!([
+        {"url": "https://{env}.rentalcover.com", "variables": {"env": {"default": "api-staging"}}},
+        {"url": "https://api.rentalcover.com/"}
+    ]);
+    assert_eq!(found(&docs, "rentalcover", &spec), vec![]);
+    spec["servers"][0]["variables"]["env"]["default"] = json!("api-dev");
+    assert_eq!(
+        found(&docs, "rentalcover", &spec),
+        one(Kind::Unmarked, "-", "servers.https://{env}.rentalcover.com")
+    );
+    // A variable in a documented host pattern, with a default no page shows.
+    let mut insly = spec_from_pages(&docs, "insly");
+    insly["servers"] = json!([{"url": "https://{tenant}.insly.com/", "variables": {"tenant": {"default": "demo"}}}]);
+    assert_eq!(
+        found(&docs, "insly", &insly),
+        one(
+            Kind::Unmarked,
+            "-",
+            "servers.https://{tenant}.insly.com/.variables.tenant.default"
+        )
+    );
+    // An undocumented server's marker covers its variables.
+    spec["servers"][0]["url"] = json!("https://{env}.example.com");
+    spec["servers"][0]["x-assumption"] = json!("ours");
+    assert_eq!(found(&docs, "rentalcover", &spec), vec![]);
+    spec["servers"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("x-assumption");
+    assert_eq!(
+        found(&docs, "rentalcover", &spec),
+        one(Kind::Unmarked, "-", "servers.https://{env}.example.com")
+    );
+    // A marker on a security scheme.
+    let mut spec = spec_from_pages(&docs, "insly");
+    spec["components"]["securitySchemes"] =
+        json!({"token": {"type": "http", "scheme": "bearer", "x-assumption": "configurable"}});
+    assert_eq!(found(&docs, "insly", &spec), vec![]);
+}
