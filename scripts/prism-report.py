@@ -192,6 +192,12 @@ KNOWN = [
      "reads only 0 or 1 (1 applied, 0 refused), and for an at-most-once adjustment any other value is "
      "AppliedUnreadable (exit 4). The spec's description says 1 or 0 (the page: `status | integer`, "
      "example \"1\"); its schema does not (it could be an enum of 0, 1, \"0\", \"1\")."),
+    (r"has no re-priced policy",
+     "specs/insly.yaml `UpdatePolicyResponse.response` (anyOf: `AdjustmentOrMessage` | `EmptyArray` | "
+     "null) does not depend on `status`, so Prism sends status 1 (applied) with `response` [] or null "
+     "or a string; the client (src/insly) needs the re-priced policy of an applied adjustment and says "
+     "applied-but-unreadable (exit 4). The spec could tie them: oneOf an applied body (status 1, "
+     "`response` an `Adjustment`, required) and a refused one (status 0, `response` text, [] or null)."),
     (r"no numeric TotalAmount",
      "specs/rentalcover.yaml `UpdateInsuranceResponse.TotalAmount` is FlexNumber, whose string branch "
      "allows any text (e.g. \"ex dolore\"): the quote's amount is unknown. Fixed by a numeric "
