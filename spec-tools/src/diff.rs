@@ -1990,16 +1990,15 @@ impl<'a> Cx<'a> {
                         num(to)
                     ),
                 ),
-                (Dir::Response, Some(from), Some(to)) if to > from && key != "max-items" => self
-                    .push(
-                        &format!("{prefix}-{key}-increased"),
-                        ptr,
-                        format!(
-                            "for {subject}, the {word} was increased from {} to {}",
-                            num(from),
-                            num(to)
-                        ),
+                (Dir::Response, Some(from), Some(to)) if to > from => self.push(
+                    &format!("{prefix}-{key}-increased"),
+                    ptr,
+                    format!(
+                        "for {subject}, the {word} was increased from {} to {}",
+                        num(from),
+                        num(to)
                     ),
+                ),
                 (Dir::Response, Some(from), None) if key == "max-length" => self.push(
                     &format!("{prefix}-{key}-unset"),
                     ptr,

@@ -2735,3 +2735,118 @@ fn corpus_input_errors() {
         assert!(errors.contains(needle), "{needle}\n{errors}");
     }
 }
+
+#[test]
+fn gaps_found_by_planted_bugs() {
+    // An anonymous (empty) requirement dropped from an operation is not reported.
+    expect(
+        secured(json!([]), Some(json!([{}])), json!({})),
+        secured(json!([]), None, json!({})),
+        &[],
+    );
+    // A path parameter is required whether or not it says so.
+    let path_p = |required: Option<bool>| {
+        let mut p = json!({"in": "path", "name": "id", "schema": {"type": "string"}});
+        if let Some(r) = required {
+            p["required"] = json!(r);
+        }
+        doc(json!({"/x/{id}": {"get": get_op(json!({"parameters": [p]}))}}))
+    };
+    expect(path_p(None), path_p(Some(true)), &[]);
+    // maxItems appearing on a parameter is not judged (oasdiff has no such check).
+    expect(
+        qp(json!({"type": "array"})),
+        qp(json!({"type": "array", "maxItems": 3})),
+        &[],
+    );
+    // Versions equal as semver but written differently count as not increased.
+    let versioned = |version: &str, required: bool| {
+        let mut d = req(obj_p(json!({"type": "string"}), required));
+        d["info"]["version"] = json!(version);
+        d
+    };
+    expect(
+        versioned("1.2.3+a", false),
+        versioned("1.2.3+b", true),
+        &[
+            ("request-property-became-required", E),
+            ("api-version-decreased", I),
+        ],
+    );
+    // 3xx responses are not success responses.
+    expect(
+        statuses(&["200", "301"]),
+        statuses(&["200"]),
+        &[("response-non-success-status-removed", I)],
+    );
+    expect(
+        statuses(&["200", "299"]),
+        statuses(&["200"]),
+        &[("response-success-status-removed", E)],
+    );
+    // additionalProperties schemas are compared.
+    let map = |max: u64| json!({"type": "object", "additionalProperties": {"type": "string", "maxLength": max}});
+    expect(
+        req(map(5)),
+        req(map(4)),
+        &[("request-property-max-length-decreased", E)],
+    );
+}
+
+#[test]
+fn normalization_details() {
+    let d = with_components(
+        json!({}),
+        json!({"schemas": {
+            "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}},
+            "Two": {"anyOf": [{"type": "string"}, {"type": "integer", "enum": []}]},
+            "Enums": {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["b"]}]},
+            "Open": {"anyOf": [{"type": "string"}, {"enum": ["a"]}]}
+        }}),
+    );
+    let build = |name: &str| {
+        let ptr = format!("/components/schemas/{name}");
+        SchemaCx::new(&d).schema(d.pointer(&ptr).unwrap(), &ptr)
+    };
+    let reference = json!({"$ref": "#/components/schemas/Node"});
+    let node = SchemaCx::new(&d).schema(&reference, "/paths/x");
+    assert_eq!(node.ptr, "/components/schemas/Node");
+    let items = node.properties["children"].items.as_ref().unwrap();
+    assert_eq!(items.cycle.as_deref(), Some("/components/schemas/Node"));
+    assert_eq!(items.ref_name.as_deref(), Some("Node"));
+    // A branch allowing no value at all is not a null branch.
+    let two = build("Two");
+    assert!(!two.nullable);
+    assert_eq!(two.any_of.len(), 2);
+    // Two closed enums are alternatives, not an open enum.
+    let enums = build("Enums");
+    assert!(!enums.open_enum);
+    assert_eq!(enums.any_of.len(), 2);
+    // The open-enum idiom in either order.
+    let open = build("Open");
+    assert!(open.open_enum);
+    assert_eq!(open.enum_values, Some(vec![json!("a")]));
+    assert!(open.any_of.is_empty());
+}
+
+#[test]
+fn patch_indexes_at_the_bounds() {
+    let mut d = json!({"a": [1, 2, 3]});
+    assert!(apply(&mut d, &json!({"op": "remove", "path": "/a/3"})).is_err());
+    assert!(apply(
+        &mut d,
+        &json!({"op": "replace", "path": "/a/3", "value": 0})
+    )
+    .is_err());
+    assert!(apply(&mut d, &json!({"op": "add", "path": "/a/4", "value": 0})).is_err());
+    apply(&mut d, &json!({"op": "add", "path": "/a/3", "value": 4})).unwrap();
+    apply(&mut d, &json!({"op": "remove", "path": "/a/0"})).unwrap();
+    assert_eq!(d, json!({"a": [2, 3, 4]}));
+    apply(
+        &mut d,
+        &json!({"op": "replace", "path": "", "value": {"b": 1}}),
+    )
+    .unwrap();
+    assert_eq!(d, json!({"b": 1}));
+    assert!(apply(&mut d, &json!({"op": "remove", "path": ""})).is_err());
+}
