@@ -13,7 +13,10 @@ fn rc(base: &str) -> rentalcover::Client {
 }
 
 fn documented_answer() -> common::Act {
-    common::Act::json(200, &fixture("rentalcover", "update_insurance.response.json"))
+    common::Act::json(
+        200,
+        &fixture("rentalcover", "update_insurance.response.json"),
+    )
 }
 
 /// The documented change, built with the setters.
@@ -219,9 +222,15 @@ fn first_and_last_name_read_use_null_the_same_way_on_both_operations() {
     for member in ["FirstName", "LastName"] {
         let customer = &schemas["UpdateCustomerRequest"]["properties"][member];
         let insurance = &schemas["UpdateInsuranceRequest"]["properties"][member];
-        assert_eq!(customer, insurance, "{member}: one schema on both operations");
+        assert_eq!(
+            customer, insurance,
+            "{member}: one schema on both operations"
+        );
         assert_eq!(customer["nullable"], true, "{member}: null means unknown");
-        assert!(customer["x-assumption"].is_string(), "{member}: our reading");
+        assert!(
+            customer["x-assumption"].is_string(),
+            "{member}: our reading"
+        );
     }
 }
 
@@ -277,7 +286,10 @@ fn the_insurance_answer_requires_what_a_quote_is_priced_from() {
         .cloned()
         .unwrap_or_default();
     for member in ["TotalAmount", "Currency"] {
-        assert!(required.contains(&json!(member)), "{member} is not required");
+        assert!(
+            required.contains(&json!(member)),
+            "{member} is not required"
+        );
     }
     // The generated type holds them without an Option.
     let answer: rentalcover::types::UpdateInsuranceResponse =
@@ -302,11 +314,8 @@ async fn an_answer_without_a_total_is_refused_naming_it_for_a_quote_and_a_confir
         };
         assert!(reason.contains(member), "{reason}");
 
-        let server = Scripted::start(vec![
-            documented_answer(),
-            common::Act::json(200, &without),
-        ])
-        .await;
+        let server =
+            Scripted::start(vec![documented_answer(), common::Act::json(200, &without)]).await;
         let client = rc(&server.base);
         let quote = change(&client).quote(Decimal::ONE).await.unwrap();
         let err = client.confirm(quote).send().await.unwrap_err();
@@ -321,7 +330,13 @@ async fn an_answer_without_a_total_is_refused_naming_it_for_a_quote_and_a_confir
 // --- Numbers sent as strings hold a number --------------------------------------------------
 
 /// Every string the fixtures hold where the spec says FlexNumber, as (path, text).
-fn flex_strings(spec: &Value, schema: &Value, value: &Value, path: &str, out: &mut Vec<(String, String)>) {
+fn flex_strings(
+    spec: &Value,
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    out: &mut Vec<(String, String)>,
+) {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         if r == "#/components/schemas/FlexNumber" {
             if let Value::String(s) = value {
@@ -333,7 +348,12 @@ fn flex_strings(spec: &Value, schema: &Value, value: &Value, path: &str, out: &m
         return flex_strings(spec, &spec["components"]["schemas"][name], value, path, out);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             flex_strings(spec, branch, value, path, out);
         }
     }
@@ -343,7 +363,8 @@ fn flex_strings(spec: &Value, schema: &Value, value: &Value, path: &str, out: &m
                 let at = format!("{path}.{k}");
                 if let Some(s) = schema.get("properties").and_then(|p| p.get(k)) {
                     flex_strings(spec, s, v, &at, out);
-                } else if let Some(s) = schema.get("additionalProperties").filter(|s| s.is_object()) {
+                } else if let Some(s) = schema.get("additionalProperties").filter(|s| s.is_object())
+                {
                     flex_strings(spec, s, v, &at, out);
                 }
             }
@@ -398,7 +419,10 @@ fn a_number_sent_as_a_string_must_hold_a_number() {
                 seen.push(text);
             }
         }
-        assert!(!seen.is_empty(), "{provider} {operation}: no number as text found");
+        assert!(
+            !seen.is_empty(),
+            "{provider} {operation}: no number as text found"
+        );
     }
 }
 
