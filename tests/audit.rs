@@ -126,6 +126,30 @@ async fn a_z_or_a_fraction_in_an_atom_time_is_refused_naming_the_member() {
     assert_eq!(server.count(), 0, "nothing was sent");
 }
 
+#[cfg(feature = "sandbox")]
+#[tokio::test]
+async fn the_sandbox_refuses_a_z_time_naming_the_member() {
+    use partner_bindings::sandbox::{Sandbox, Service};
+    let sandbox = Sandbox::start().await.unwrap();
+    let url = format!(
+        "{}/insurances/update/AB12-345C-INS",
+        sandbox.base_url(Service::RentalCover)
+    );
+    let mut body = fixture("rentalcover", "update_insurance.request.json");
+    body["QuoteOnly"] = json!(1);
+    body["VehiclePickupTime"] = json!("2015-04-22T09:30:00Z");
+    let answer = reqwest::Client::new()
+        .post(url)
+        .header("X_API_KEY", Service::RentalCover.credential())
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
+    let text = answer.text().await.unwrap();
+    assert!(text.contains("VehiclePickupTime"), "{text}");
+}
+
 // --- RocketKOR stateCode: letters only ---------------------------------------------------
 
 #[test]
