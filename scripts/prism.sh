@@ -32,8 +32,10 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # Prism serves copies: it reloads a spec file that changes, and one run is one spec state.
+# PRISM_SPECS: serve the specs of another directory (a spec change tried on the built client).
+specs="${PRISM_SPECS:-specs}"
 mkdir -p "$out/specs"
-cp specs/rentalcover.yaml specs/insly.yaml specs/ecurring.yaml specs/rocketkor.yaml "$out/specs/"
+cp "$specs/rentalcover.yaml" "$specs/insly.yaml" "$specs/ecurring.yaml" "$specs/rocketkor.yaml" "$out/specs/"
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 args=()
 for spec in rentalcover insly ecurring rocketkor; do
