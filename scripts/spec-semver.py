@@ -18,6 +18,8 @@ feature, so a row measures the edit and nothing else.
 """
 
 import copy
+import difflib
+import importlib.util
 import json
 import pathlib
 import shutil
@@ -32,6 +34,13 @@ WORK = ROOT / "target/spec-semver"
 TREE = WORK / "tree"
 TARGET = WORK / "target"
 CLI = ROOT / "target/debug/partner-bindings"
+
+# The committed API listing's reader (scripts/api-listing.py): every generated type with its
+# members' Rust types. cargo-semver-checks compares no types (its issues #148, #149), so the
+# listing's diff is the evidence for a type change the tool cannot see.
+_spec = importlib.util.spec_from_file_location("api_listing", ROOT / "scripts/api-listing.py")
+api_listing = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(api_listing)
 
 
 def run(cmd, **kw):
@@ -78,20 +87,17 @@ def load_spec(name):
         k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    return yaml.load((ROOT / "specs" / f"{name}.yaml").read_text(), Loader=Loader)
+    text = run(["git", "show", f"HEAD:specs/{name}.yaml"], cwd=ROOT, check=True).stdout
+    return yaml.load(text, Loader=Loader)
 
 
 def fresh_tree():
+    """The committed tree at HEAD (not the work tree: edits in progress stay out)."""
     if TREE.exists():
         shutil.rmtree(TREE)
     TREE.mkdir(parents=True)
-    files = run(["git", "ls-files", "-z"], cwd=ROOT, check=True).stdout.split("\0")
-    for f in filter(None, files):
-        src = ROOT / f
-        if src.is_file():
-            dst = TREE / f
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(TREE)], input=archive.stdout, check=True)
 
 
 def rustdoc_json(provider, doc, out):
@@ -105,9 +111,26 @@ def rustdoc_json(provider, doc, out):
         env={**__import__("os").environ, "RUSTC_BOOTSTRAP": "1", "CARGO_TARGET_DIR": str(TARGET)},
     )
     if r.returncode != 0:
-        return f"build failed: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else '?'}"
+        # The first error line says why (a panic of build.rs, or a compile error).
+        lines = r.stderr.splitlines()
+        lines = [lines[i + 1].strip() for i, l in enumerate(lines[:-1]) if "panicked at" in l] or \
+            [l.strip() for l in lines if l.startswith("error")]
+        return f"build failed: {lines[0] if lines else '?'}"
     shutil.copy2(TARGET / "doc/partner_bindings.json", out)
+    # The generated module this build wrote (build.rs's OUT_DIR; the newest one for this provider).
+    generated = max((TARGET / "debug/build").glob(f"partner-bindings-*/out/{provider}.rs"),
+                    key=lambda f: f.stat().st_mtime)
+    out.with_suffix(".listing").write_text("\n".join(api_listing.listing(generated.read_text())) + "\n")
     return None
+
+
+def listing_change(base_json, rev_json):
+    """(removed or changed lines, added lines) of the generated API listing."""
+    old = base_json.with_suffix(".listing").read_text().splitlines()
+    new = rev_json.with_suffix(".listing").read_text().splitlines()
+    diff = [l for l in difflib.unified_diff(old, new, lineterm="", n=0)
+            if l[:1] in "+-" and not l.startswith(("+++", "---"))]
+    return [l[1:].strip() for l in diff if l[0] == "-"], [l[1:].strip() for l in diff if l[0] == "+"]
 
 
 def semver(base_json, rev_json, log):
@@ -166,16 +189,19 @@ def main(only):
         rev_json = WORK / f"{m['name']}.rustdoc.json"
         err = rustdoc_json(provider, rev_doc, rev_json)
         verdict = "no build" if err else semver(bases[provider], rev_json, WORK / f"{m['name']}.log")
+        removed, added = ([], []) if err else listing_change(bases[provider], rev_json)
         major = verdict in ("major", "no build")
+        # mutations.yaml says "patch" for "no public API change"; only major matters here.
         agree = spec_err == major
         rows.append({
             "name": m["name"], "spec": provider, "changes": changes, "spec_err": spec_err,
             "semver": verdict, "expected_semver": m.get("semver"), "agree": agree,
             "why": explained.get(m["name"]), "build_error": err,
+            "removed": removed, "added": added,
         })
         mark = "agree" if agree else "DISAGREE"
-        print(f"{m['name']:<55} spec {'ERR' if spec_err else 'no ERR':<6}  semver {verdict:<8} {mark}",
-              flush=True)
+        print(f"{m['name']:<55} spec {'ERR' if spec_err else 'no ERR':<6}  semver {verdict:<8} {mark}"
+              + (f"  ({err})" if err else ""), flush=True)
     # Restore the tree copy's specs so a later run starts from the real ones.
     unexplained = [r for r in rows if not r["agree"] and not r["why"]]
     stale = [r for r in rows if r["agree"] and r["why"]]
@@ -211,12 +237,18 @@ def render(rows):
         f"| spec ERR | {both} | {spec_only} |",
         f"| spec no ERR | {semver_only} | {neither} |",
         "",
-        "| mutation | spec | classifier (id, level) | semver | expected semver | agree |",
-        "|---|---|---|---|---|---|",
+        "The listing column is the generated API listing's diff (`scripts/api-listing.py`: types",
+        "and members with their Rust types): lines removed or changed / added. A removed line",
+        "beside a semver verdict that is not major is a type change cargo-semver-checks does",
+        "not compare (it has no type-change lints: its issues #148 and #149).",
+        "",
+        "| mutation | spec | classifier (id, level) | semver | listing -/+ | expected semver | agree |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         changes = ", ".join(f"{i} {lvl}" for i, lvl in r["changes"]) or "none"
-        out.append(f"| {r['name']} | {r['spec']} | {changes} | {r['semver']} | "
+        listing = "build failed" if r["build_error"] else f"-{len(r['removed'])} +{len(r['added'])}"
+        out.append(f"| {r['name']} | {r['spec']} | {changes} | {r['semver']} | {listing} | "
                    f"{r['expected_semver'] or ''} | {'yes' if r['agree'] else 'no'} |")
     out += ["", "## Disagreements", ""]
     dis = [r for r in rows if not r["agree"]]
@@ -225,6 +257,10 @@ def render(rows):
     for r in dis:
         side = "spec ERR, semver not major" if r["spec_err"] else "semver major, spec no ERR"
         out.append(f"- **{r['name']}** ({side}; semver: {r['semver']}): {r['why'] or 'UNEXPLAINED'}")
+        for line in r["removed"][:3]:
+            out.append(f"  - listing before: `{line}`")
+        for line in r["added"][:3]:
+            out.append(f"  - listing after: `{line}`")
     return "\n".join(out) + "\n"
 
 
