@@ -2850,3 +2850,108 @@ fn patch_indexes_at_the_bounds() {
     assert_eq!(d, json!({"b": 1}));
     assert!(apply(&mut d, &json!({"op": "remove", "path": ""})).is_err());
 }
+
+#[test]
+fn more_gaps_found_by_planted_bugs() {
+    assert_eq!(Level::parse("error"), Some(E));
+    assert_eq!(Level::parse("warning"), Some(W));
+    // The versioning verdict needs an ERR; a WARN alone is not enough.
+    let mut old = req(obj_p(json!({"type": "string"}), false));
+    old["info"]["version"] = json!("1.0.0");
+    let mut new = req(json!({"type": "object", "properties": {}}));
+    new["info"]["version"] = json!("1.0.0");
+    expect(old, new, &[("request-property-removed", W)]);
+    // Sentences name the dimension that changed.
+    let text = compare(
+        &req(obj_p(json!({"type": "string"}), false)),
+        &req(obj_p(json!({"type": "integer"}), false)),
+    );
+    assert_eq!(
+        text[0].text,
+        "For the request property `p`, the type changed from string to integer."
+    );
+    let text = compare(
+        &req(obj_p(json!({"type": "string", "format": "date"}), false)),
+        &req(obj_p(json!({"type": "string", "format": "email"}), false)),
+    );
+    assert_eq!(
+        text[0].text,
+        "For the request property `p`, the format changed from string/date to string/email."
+    );
+    // OpenAPI 2 is refused even when its version is a string.
+    assert!(matches!(
+        Spec::parse("openapi: '2.0'\npaths: {}", "s"),
+        Err(LoadError::NotOpenApi { .. })
+    ));
+    // JSON is read as JSON: a duplicate key (which YAML refuses) keeps the last value.
+    let spec = Spec::parse(
+        r#"{"openapi": "3.0.0", "paths": {}, "x": 1, "x": 2}"#,
+        "dup",
+    )
+    .unwrap();
+    assert_eq!(spec.value["x"], json!(2));
+    // Type lists compare as sets; a null in an enum makes the schema nullable.
+    resp_prop(
+        json!({"type": ["string", "integer"]}),
+        json!({"type": ["integer", "string"]}),
+        &[],
+    );
+    resp_prop(
+        json!({"type": "string", "enum": ["a"]}),
+        json!({"type": "string", "enum": ["a", null]}),
+        &[("response-property-became-nullable", E)],
+    );
+}
+
+#[test]
+fn corpus_counts_and_escapes() {
+    let c = TempCorpus::new("d");
+    let s = json!({"type": "string"});
+    for i in 0..99 {
+        c.case(
+            &format!("c{i:03}"),
+            "ours",
+            req(obj_p(s.clone(), false)),
+            req(obj_p(s.clone(), false)),
+            json!([]),
+        );
+    }
+    c.file("cases/README.md", "not a case");
+    let problems = corpus::run(&c.0).problems();
+    assert_eq!(problems, ["the corpus holds 99 pairs, fewer than 100"]);
+    c.case(
+        "c099",
+        "ours",
+        req(obj_p(s.clone(), false)),
+        req(obj_p(s.clone(), true)),
+        json!([]),
+    );
+    c.file("disagreements.yaml", "- {case: c099, why: 'a | b'}\n");
+    let report = corpus::run(&c.0);
+    assert_eq!(report.problems(), Vec::<String>::new());
+    assert!(report
+        .render_agreement()
+        .contains("| c099 | (none) | request-property-became-required ERR | a \\| b |"));
+}
+
+#[test]
+fn only_whole_components_name_a_reference() {
+    let d = with_components(
+        json!({}),
+        json!({"schemas": {"A": {"type": "object", "properties": {"a": {"type": "string"}}}, "B~1C": {"type": "string"}}}),
+    );
+    let deep = json!({"$ref": "#/components/schemas/A/properties/a"});
+    let built = SchemaCx::new(&d).schema(&deep, "/x");
+    assert_eq!(built.types, ["string"]);
+    assert_eq!(built.ref_name, None);
+    let escaped = json!({"$ref": "#/components/schemas/B~1C"});
+    assert_eq!(
+        SchemaCx::new(&d).schema(&escaped, "/x").ref_name.as_deref(),
+        Some("B/C")
+    );
+    let whole = json!({"$ref": "#/components/schemas/A"});
+    assert_eq!(
+        SchemaCx::new(&d).schema(&whole, "/x").ref_name.as_deref(),
+        Some("A")
+    );
+}
