@@ -546,15 +546,11 @@ fn fill_templates(text: &str) -> String {
 fn insly(text: &str, facts: &mut PageFacts) -> Result<(), String> {
     let text = fill_templates(text);
     let text = text.as_str();
-    let start = find(text, "Update policy.")?;
+    let start = after(text, "Update policy.")?;
     let table = find(text, "| Parameter |")?;
     // The label list has no wire names except where a label is one word (`output`,
     // `UDPRN`): that word, lower-cased, is the wire name. Other names come from the example.
-    for line in text
-        .get(start + "Update policy.".len()..table)
-        .unwrap_or("")
-        .lines()
-    {
+    for line in text.get(start..table).unwrap_or("").lines() {
         let label = line.trim().trim_matches('|').trim();
         if is_ident(label) {
             facts.add(Member {
@@ -968,7 +964,7 @@ impl<'a> Spec<'a> {
     fn collect_branches(&self, (raw, marked): Node<'a>, depth: usize, out: &mut Vec<Node<'a>>) {
         let v = self.deref(raw);
         let marked = marked || is_marked(raw) || is_marked(v);
-        if depth > 16 || out.len() > 256 {
+        if depth > MAX_BRANCH_DEPTH || out.len() > 256 {
             return;
         }
         out.push((v, marked));
@@ -1066,6 +1062,12 @@ impl<'a> Spec<'a> {
 }
 
 static EMPTY_SCHEMA: Value = Value::Null;
+
+/// How deep the walk of a spec body goes (members, map values and items).
+pub const MAX_DEPTH: usize = 32;
+
+/// How deep `allOf`/`anyOf`/`oneOf` branches are followed.
+pub const MAX_BRANCH_DEPTH: usize = 16;
 
 fn compatible(doc: DocType, spec: &BTreeSet<&str>) -> bool {
     let any = |ts: &[&str]| ts.iter().any(|t| spec.contains(t));
@@ -1197,7 +1199,6 @@ struct Walk<'a, 'f> {
     provider: &'f str,
     operation: &'f str,
     findings: &'f mut Vec<Finding>,
-    visits: usize,
 }
 
 impl<'a> Walk<'a, '_> {
@@ -1220,21 +1221,21 @@ impl<'a> Walk<'a, '_> {
         body: &Body<'_>,
         stack: &mut Vec<*const Value>,
     ) {
-        self.visits += 1;
-        if path.len() > 32 || self.visits > 100_000 {
+        // Only documented members, map values and items are walked into, and a node already
+        // on the way down is skipped, so this ends; the depth bound keeps the stack small.
+        if path.len() > MAX_DEPTH {
             return;
         }
         let mut props: BTreeMap<&'a str, Vec<Node<'a>>> = BTreeMap::new();
         let mut maps = Vec::new();
         let mut items = Vec::new();
-        let mut pushed = 0;
+        let on_stack = stack.len();
         for (b, _) in self.spec.all_branches(&nodes) {
             let ptr = b as *const Value;
             if stack.contains(&ptr) {
                 continue;
             }
             stack.push(ptr);
-            pushed += 1;
             for (name, p) in b
                 .get("properties")
                 .and_then(Value::as_object)
@@ -1279,9 +1280,7 @@ impl<'a> Walk<'a, '_> {
             self.body(items, path, body, stack);
             path.pop();
         }
-        for _ in 0..pushed {
-            stack.pop();
-        }
+        stack.truncate(on_stack);
     }
 }
 
@@ -1573,7 +1572,6 @@ fn check_operation<'a>(
         provider,
         operation: op_id,
         findings,
-        visits: 0,
     };
     for p in &params {
         let name = p.get("name").and_then(Value::as_str).unwrap_or("");

@@ -1411,3 +1411,103 @@ fn servers_with_documented_defaults_and_trailing_slashes() {
         json!({"token": {"type": "http", "scheme": "bearer", "x-assumption": "configurable"}});
     assert_eq!(found(&docs, "insly", &spec), vec![]);
 }
+
+#[test]
+fn parameters_and_responses_marked_through_references() {
+    let docs = docs();
+    // NOTES.md's path parameter vouches for that one name only.
+    let mut spec = spec_from_pages(&docs, "rentalcover");
+    spec["paths"]["/updateInsurance"]["post"]["parameters"] =
+        json!([{"name": "expand", "in": "query", "schema": {"type": "string"}}]);
+    assert_eq!(
+        found(&docs, "rentalcover", &spec),
+        one(Kind::Unmarked, "updateInsurance", "parameters.expand")
+    );
+    // A marker on the referenced response (or on the reference) covers an undocumented status.
+    let mut spec = spec_from_pages(&docs, "ecurring");
+    spec["components"]["responses"] =
+        json!({"Teapot": {"description": "teapot", "x-assumption": "ours"}});
+    spec["paths"]["/updateCustomer"]["post"]["responses"]["418"] =
+        json!({"$ref": "#/components/responses/Teapot"});
+    assert_eq!(found(&docs, "ecurring", &spec), vec![]);
+    spec["components"]["responses"]["Teapot"]
+        .as_object_mut()
+        .unwrap()
+        .remove("x-assumption");
+    assert_eq!(
+        found(&docs, "ecurring", &spec),
+        one(Kind::Unmarked, "updateCustomer", "responses.418")
+    );
+    spec["paths"]["/updateCustomer"]["post"]["responses"]["418"]["x-assumption"] = json!("ours");
+    assert_eq!(found(&docs, "ecurring", &spec), vec![]);
+}
+
+#[test]
+fn a_bearer_scheme_documented_by_the_page_alone() {
+    let mut files = BTreeMap::new();
+    for p in drift::PAGES {
+        files.insert(p.file.to_string(), page_text(p.file));
+    }
+    let notes =
+        page_text(drift::NOTES_FILE).replace("`Authorization: Bearer <access_token>`", "a token");
+    files.insert(drift::NOTES_FILE.to_string(), notes);
+    let docs = Docs::from_texts(&files).unwrap();
+    assert!(!docs.notes("rocketkor").unwrap().bearer);
+    let spec = spec_from_pages(&docs, "rocketkor");
+    assert_eq!(found(&docs, "rocketkor", &spec), vec![]);
+    // And without it on the page either, the scheme is unmarked.
+    let page = page_text("rocketkor-update-individual-customer.txt").replace("Bearer", "Token");
+    files.insert("rocketkor-update-individual-customer.txt".into(), page);
+    let docs = Docs::from_texts(&files).unwrap();
+    assert_eq!(
+        found(&docs, "rocketkor", &spec),
+        one(Kind::Unmarked, "-", "security.bearer")
+    );
+}
+
+#[test]
+fn depth_bounds() {
+    let docs = docs();
+    // Branches are followed MAX_BRANCH_DEPTH deep.
+    let nested = |depth: usize, inner: Value| {
+        let mut v = inner;
+        for _ in 0..depth {
+            v = json!({"allOf": [v]});
+        }
+        v
+    };
+    let base = spec_from_pages(&docs, "ecurring");
+    let attrs = ecurring_attrs(&mut base.clone()).clone();
+    let mut spec = base.clone();
+    *ecurring_attrs(&mut spec) = nested(drift::MAX_BRANCH_DEPTH, attrs.clone());
+    assert_eq!(found(&docs, "ecurring", &spec), vec![]);
+    let mut spec = base.clone();
+    *ecurring_attrs(&mut spec) = nested(drift::MAX_BRANCH_DEPTH + 1, attrs);
+    assert_eq!(found(&docs, "ecurring", &spec).len(), 16);
+    // The walk of a body goes MAX_DEPTH levels deep: a chain of maps, each level with an
+    // undocumented member, is reported down to that depth.
+    let mut spec = spec_from_pages(&docs, "rentalcover");
+    let mut schemas = serde_json::Map::new();
+    for i in 0..40 {
+        schemas.insert(
+            format!("L{i}"),
+            json!({"anyOf": [
+                {"type": "object", "properties": {"p": {"type": "string"}}},
+                {"type": "object", "additionalProperties": {"$ref": format!("#/components/schemas/L{}", i + 1)}}
+            ]}),
+        );
+    }
+    spec["components"]["schemas"] = Value::Object(schemas);
+    spec["paths"]["/updateCustomer"]["post"]["responses"]["404"] = json!({
+        "description": "not found",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/L0"}}}
+    });
+    let members: Vec<String> = drift::check("rentalcover", &spec, &docs)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.member)
+        .collect();
+    assert_eq!(members.len(), drift::MAX_DEPTH + 1, "{members:?}");
+    assert!(members.contains(&"responses.404.p".to_string()));
+    assert!(members.contains(&format!("responses.404.{}p", "*.".repeat(drift::MAX_DEPTH))));
+}
