@@ -1511,3 +1511,16 @@ fn depth_bounds() {
     assert!(members.contains(&"responses.404.p".to_string()));
     assert!(members.contains(&format!("responses.404.{}p", "*.".repeat(drift::MAX_DEPTH))));
 }
+
+#[test]
+fn field_names_urls_and_empty_requests() {
+    let page = rc_text_page("9x string\na-b string\n_ok string\nhttps:// string\nsee https://");
+    let f = drift::extract_page(Layout::RentalCoverText, &page).unwrap();
+    assert!(member(&f, Place::Request, "9x").is_none());
+    assert!(member(&f, Place::Request, "a-b").is_none());
+    assert!(member(&f, Place::Request, "_ok").is_some());
+    assert!(f.urls.is_empty(), "{:?}", f.urls);
+    // A page whose request shows no member at all is not read as "documents nothing".
+    let page = "curl -d '{}' \\\n{\"R\": 1}\n\nRequest Parameters\n\n";
+    assert!(drift::extract_page(Layout::RentalCoverText, page).is_err());
+}
