@@ -964,7 +964,7 @@ impl<'a> Spec<'a> {
     fn collect_branches(&self, (raw, marked): Node<'a>, depth: usize, out: &mut Vec<Node<'a>>) {
         let v = self.deref(raw);
         let marked = marked || is_marked(raw) || is_marked(v);
-        if depth > MAX_BRANCH_DEPTH || out.len() > 256 {
+        if depth > MAX_BRANCH_DEPTH || out.len() > MAX_BRANCHES {
             return;
         }
         out.push((v, marked));
@@ -1068,6 +1068,9 @@ pub const MAX_DEPTH: usize = 32;
 
 /// How deep `allOf`/`anyOf`/`oneOf` branches are followed.
 pub const MAX_BRANCH_DEPTH: usize = 16;
+
+/// How many schema nodes one schema's branches may add up to (beyond, they are ignored).
+pub const MAX_BRANCHES: usize = 256;
 
 fn compatible(doc: DocType, spec: &BTreeSet<&str>) -> bool {
     let any = |ts: &[&str]| ts.iter().any(|t| spec.contains(t));

@@ -1524,3 +1524,21 @@ fn field_names_urls_and_empty_requests() {
     let page = "curl -d '{}' \\\n{\"R\": 1}\n\nRequest Parameters\n\n";
     assert!(drift::extract_page(Layout::RentalCoverText, page).is_err());
 }
+
+#[test]
+fn branch_count_bound() {
+    let docs = docs();
+    let base = spec_from_pages(&docs, "ecurring");
+    let attrs = ecurring_attrs(&mut base.clone()).clone();
+    // The schema itself, then its branches: the one holding the members is node `at`.
+    let with_holder_at = |at: usize| {
+        let mut branches: Vec<Value> = (1..at).map(|_| json!({"type": "string"})).collect();
+        branches.push(attrs.clone());
+        let mut spec = base.clone();
+        *ecurring_attrs(&mut spec) = json!({"anyOf": branches});
+        found(&docs, "ecurring", &spec).len()
+    };
+    assert_eq!(with_holder_at(drift::MAX_BRANCHES), 0);
+    // Beyond the bound the 16 attributes are missing (and `attributes` looks like a string).
+    assert_eq!(with_holder_at(drift::MAX_BRANCHES + 1), 17);
+}
