@@ -961,9 +961,15 @@ impl<'a> Spec<'a> {
         out
     }
 
-    fn collect_branches(&self, (raw, marked): Node<'a>, depth: usize, out: &mut Vec<Node<'a>>) {
+    fn collect_branches(
+        &self,
+        (raw, marked_here): Node<'a>,
+        depth: usize,
+        out: &mut Vec<Node<'a>>,
+    ) {
         let v = self.deref(raw);
-        let marked = marked || is_marked(raw) || is_marked(v);
+        // Each node says whether it, or the reference that led to it, is marked.
+        let marked = marked_here || is_marked(raw) || is_marked(v);
         if depth > MAX_BRANCH_DEPTH || out.len() > MAX_BRANCHES {
             return;
         }

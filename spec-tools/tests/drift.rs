@@ -1542,3 +1542,23 @@ fn branch_count_bound() {
     // Beyond the bound the 16 attributes are missing (and `attributes` looks like a string).
     assert_eq!(with_holder_at(drift::MAX_BRANCHES + 1), 17);
 }
+
+#[test]
+fn a_marker_beside_a_reference_counts() {
+    let docs = docs();
+    let mut spec = spec_from_pages(&docs, "ecurring");
+    spec["components"]["schemas"] = json!({"Plain": {"type": "string"}});
+    ecurring_attrs(&mut spec)["properties"]["nickname"] =
+        json!({"$ref": "#/components/schemas/Plain", "x-assumption": "ours"});
+    assert_eq!(found(&docs, "ecurring", &spec), vec![]);
+    ecurring_attrs(&mut spec)["properties"]["nickname"] =
+        json!({"$ref": "#/components/schemas/Plain"});
+    assert_eq!(
+        found(&docs, "ecurring", &spec),
+        one(
+            Kind::Unmarked,
+            "updateCustomer",
+            "request.data.attributes.nickname"
+        )
+    );
+}
