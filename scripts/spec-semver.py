@@ -11,6 +11,10 @@ spec-tools/tests/corpus/semver-disagreements.yaml (`name`, `why`) or the script 
 
   scripts/spec-semver.py                 all mutations (about 1 min each on 2 cores)
   scripts/spec-semver.py NAME [NAME...]  only these (SEMVER.md is not rewritten)
+  scripts/spec-semver.py --render        rewrite SEMVER.md from the last run's rows and the
+                                         current explanations (no build)
+  scripts/spec-semver.py --check         no build: SEMVER.md has a row for every mutation
+                                         and no unexplained disagreement (CI runs this)
 
 Both sides are generated from the same serialisation of the spec (parsed once here,
 written back as JSON, which YAML readers accept), with only the mutated provider's
@@ -155,7 +159,33 @@ def classify(base_path, rev_path):
     return sorted({(c["id"], c["level"]) for c in changes})
 
 
+def check_table():
+    """The committed table covers the corpus: a mutation added without a rerun fails."""
+    mutations = [m["name"] for m in yaml.safe_load((CORPUS / "mutations.yaml").read_text())]
+    table = (CORPUS / "SEMVER.md").read_text()
+    rows = {line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ")}
+    missing = [m for m in mutations if m not in rows]
+    problems = [f"no row for mutation {m}: run scripts/spec-semver.py" for m in missing]
+    if "UNEXPLAINED" in table:
+        problems.append("SEMVER.md has an unexplained disagreement")
+    for p in problems:
+        print(p)
+    print(f"spec-semver: {len(mutations) - len(missing)} of {len(mutations)} mutations in SEMVER.md")
+    return 1 if problems else 0
+
+
 def main(only):
+    if only == ["--check"]:
+        return check_table()
+    if only == ["--render"]:
+        rows = json.loads((WORK / "rows.json").read_text())
+        explained = {e["name"]: e["why"] for e in
+                     yaml.safe_load((CORPUS / "semver-disagreements.yaml").read_text()) or []}
+        for r in rows:
+            r["changes"] = [tuple(c) for c in r["changes"]]
+            r["why"] = explained.get(r["name"])
+        (CORPUS / "SEMVER.md").write_text(render(rows))
+        return 1 if any(not r["agree"] and not r["why"] for r in rows) else 0
     mutations = yaml.safe_load((CORPUS / "mutations.yaml").read_text())
     explained_path = CORPUS / "semver-disagreements.yaml"
     explained = {}
@@ -206,6 +236,7 @@ def main(only):
     unexplained = [r for r in rows if not r["agree"] and not r["why"]]
     stale = [r for r in rows if r["agree"] and r["why"]]
     if not only:
+        (WORK / "rows.json").write_text(json.dumps(rows))
         (CORPUS / "SEMVER.md").write_text(render(rows))
         print(f"wrote {CORPUS / 'SEMVER.md'}")
     for r in unexplained:
@@ -213,6 +244,10 @@ def main(only):
     for r in stale:
         print(f"stale explanation (now agrees): {r['name']}")
     return 1 if unexplained or stale else 0
+
+
+def rust_break(r):
+    return r["semver"] in ("major", "no build") or bool(r["removed"])
 
 
 def render(rows):
@@ -242,6 +277,16 @@ def render(rows):
         "beside a semver verdict that is not major is a type change cargo-semver-checks does",
         "not compare (it has no type-change lints: its issues #148 and #149).",
         "",
+        "The same pairs against a Rust API break that counts the listing too (semver major, no",
+        "build, or a listing line removed or changed):",
+        "",
+        "| | Rust API break | no Rust API break |",
+        "|---|---|---|",
+        f"| spec ERR | {sum(r['spec_err'] and rust_break(r) for r in rows)} | "
+        f"{sum(r['spec_err'] and not rust_break(r) for r in rows)} |",
+        f"| spec no ERR | {sum(not r['spec_err'] and rust_break(r) for r in rows)} | "
+        f"{sum(not r['spec_err'] and not rust_break(r) for r in rows)} |",
+        "",
         "| mutation | spec | classifier (id, level) | semver | listing -/+ | expected semver | agree |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -261,6 +306,12 @@ def render(rows):
             out.append(f"  - listing before: `{line}`")
         for line in r["added"][:3]:
             out.append(f"  - listing after: `{line}`")
+    quiet = [r for r in rows if r["agree"] and not r["spec_err"] and rust_break(r)]
+    out += ["", "## Rust type changes on wire-compatible edits (both tools say not breaking)", "",
+            "Not disagreements of the table above, but a generated type changes: a caller that",
+            "names the member's type stops compiling. Left as they are (see the closing note).", ""]
+    out += [f"- **{r['name']}**: `{r['removed'][0]}` becomes `{r['added'][0] if r['added'] else '(gone)'}`"
+            for r in quiet] or ["None."]
     return "\n".join(out) + "\n"
 
 
