@@ -142,6 +142,13 @@ fn settings() -> GenerationSettings {
             "crate::wire::FlexNumber",
             std::iter::empty::<TypeImpl>(),
         )
+        // Insly's 0/1 outcome flag: the spec lists its four wire forms (so a mock sends only
+        // those); the client reads it as the same exact-text number and decides on 0/1 itself.
+        .with_replacement(
+            "FlexStatus",
+            "crate::wire::FlexNumber",
+            std::iter::empty::<TypeImpl>(),
+        )
         // typify would make a three-armed enum; one type with `.get()` that keeps the wire form is kinder.
         .with_replacement(
             "FlexBool",
