@@ -2309,10 +2309,9 @@ fn semver(text: &str) -> Option<(u64, u64, u64)> {
     let mut parts = core.split('.');
     let mut number = || -> Option<u64> {
         let part = parts.next()?;
-        if part.is_empty()
-            || !part.bytes().all(|b| b.is_ascii_digit())
-            || (part.len() > 1 && part.starts_with('0'))
-        {
+        // `parse` rejects an empty part and any non-digit (a leading '+', which it would
+        // accept, cannot be here: the build was cut off at the first '+').
+        if part.len() > 1 && part.starts_with('0') {
             return None;
         }
         part.parse().ok()

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 /// Deepest nesting followed; deeper schemas are read as empty.
-const MAX_DEPTH: usize = 40;
+pub(crate) const MAX_DEPTH: usize = 40;
 /// Most schema nodes built for one top-level schema (guards against `$ref` fan-out).
-const MAX_NODES: usize = 20_000;
+pub(crate) const MAX_NODES: usize = 20_000;
 
 /// A schema after normalization.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2300,6 +2300,10 @@ fn versioning_policy() {
     assert_eq!(semver("1.2"), None);
     assert_eq!(semver("1.2.3.4"), None);
     assert_eq!(semver("1.2.3-"), None);
+    assert_eq!(semver("1..3"), None);
+    assert_eq!(semver("1.x.3"), None);
+    assert_eq!(semver("1.2.3+4"), Some((1, 2, 3)));
+    assert_eq!(semver("0.0.0"), Some((0, 0, 0)));
 }
 
 #[test]
@@ -2954,4 +2958,172 @@ fn only_whole_components_name_a_reference() {
         SchemaCx::new(&d).schema(&whole, "/x").ref_name.as_deref(),
         Some("A")
     );
+}
+
+#[test]
+fn only_rev_and_path_both_present_reach_git() {
+    // `HEAD:` would make `git show` print the root tree, `:x` would read the index, and
+    // `-n:x` would pass an option: none of them is a REV:path.
+    for arg in ["HEAD:", ":x", "-n:x"] {
+        match Spec::load(arg) {
+            Err(LoadError::Unreadable { source, reason }) => {
+                assert_eq!(source, arg);
+                assert_eq!(reason, "no such file (and not REV:path)", "{arg}");
+            }
+            other => panic!("{arg}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn yaml_nesting_bound_counts_sequences_and_mappings() {
+    use serde_yaml::Value as Y;
+    let seq = Y::Sequence(vec![Y::Bool(true)]);
+    let mut map = serde_yaml::Mapping::new();
+    map.insert(Y::String("k".into()), Y::Bool(true));
+    let map = Y::Mapping(map);
+    let tagged = |v: Y| {
+        Y::Tagged(Box::new(serde_yaml::value::TaggedValue {
+            tag: serde_yaml::value::Tag::new("t"),
+            value: v,
+        }))
+    };
+    // At depth 256 the node is kept; its members, at 257, become null.
+    assert_eq!(load::yaml_to_json(seq.clone(), 256), json!([null]));
+    assert_eq!(load::yaml_to_json(seq.clone(), 255), json!([true]));
+    assert_eq!(load::yaml_to_json(map.clone(), 256), json!({"k": null}));
+    assert_eq!(load::yaml_to_json(map, 255), json!({"k": true}));
+    assert_eq!(load::yaml_to_json(tagged(seq.clone()), 256), Value::Null);
+    assert_eq!(load::yaml_to_json(tagged(seq), 255), json!([null]));
+}
+
+#[test]
+fn a_shorter_unnamed_alternative_list_removes_the_last() {
+    let one = |list: Value| json!({"oneOf": list});
+    let old = req(one(
+        json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]),
+    ));
+    let new = req(one(json!([{"type": "string"}, {"type": "integer"}])));
+    let changes = compare(&old, &new);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].id, "request-body-one-of-removed");
+    assert_eq!(changes[0].level, E);
+    assert_eq!(
+        changes[0].pointer,
+        "/paths/~1x/put/requestBody/content/application~1json/schema/oneOf/2"
+    );
+    assert_eq!(
+        changes[0].text,
+        "Removed subschema #3 from the request body `oneOf` list."
+    );
+    // And the other way round: the third is added.
+    assert_eq!(
+        got(&new, &old),
+        BTreeSet::from([("request-body-one-of-added".to_string(), I)])
+    );
+}
+
+#[test]
+fn only_a_response_open_enum_is_called_open() {
+    let open = |e: Value| json!({"anyOf": [{"type": "string", "enum": e}, {"type": "string"}]});
+    let response = compare(
+        &resp(obj_p(open(json!(["a"])), true)),
+        &resp(obj_p(open(json!(["a", "b"])), true)),
+    );
+    assert_eq!(response.len(), 1, "{response:?}");
+    assert_eq!(response[0].id, "response-property-open-enum-value-added");
+    assert_eq!(
+        response[0].text,
+        "Added the new enum value 'b' to the response property `p` for the status 200 (an open enum)."
+    );
+    let request = compare(
+        &req(obj_p(open(json!(["a"])), false)),
+        &req(obj_p(open(json!(["a", "b"])), false)),
+    );
+    assert_eq!(request.len(), 1, "{request:?}");
+    assert_eq!(request[0].id, "request-property-enum-value-added");
+    assert!(
+        !request[0].text.contains("open enum"),
+        "{}",
+        request[0].text
+    );
+}
+
+#[test]
+fn only_max_length_is_judged_when_unset_in_a_response() {
+    let s = |extra: Value| {
+        let mut schema = json!({"type": "string"});
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            schema[k] = v.clone();
+        }
+        schema
+    };
+    resp_prop(s(json!({"maximum": 5})), s(json!({})), &[]);
+    expect(resp(s(json!({"maximum": 5}))), resp(s(json!({}))), &[]);
+    resp_prop(
+        s(json!({"maxLength": 5, "maximum": 5})),
+        s(json!({})),
+        &[("response-property-max-length-unset", E)],
+    );
+}
+
+#[test]
+fn schema_node_bound_is_inclusive() {
+    // The root plus `n` properties is `n + 1` nodes.
+    let object = |n: usize| {
+        let props: serde_json::Map<String, Value> = (0..n)
+            .map(|i| (format!("p{i:05}"), json!({"type": "string"})))
+            .collect();
+        json!({"type": "object", "properties": props})
+    };
+    let d = json!({});
+    let full = object(schema::MAX_NODES - 1);
+    let built = SchemaCx::new(&d).schema(&full, "/x");
+    assert_eq!(built.properties.len(), schema::MAX_NODES - 1);
+    assert!(built.properties.values().all(|p| p.types == ["string"]));
+    let over = object(schema::MAX_NODES);
+    let built = SchemaCx::new(&d).schema(&over, "/x");
+    let empty = built
+        .properties
+        .values()
+        .filter(|p| p.types.is_empty())
+        .count();
+    assert_eq!(empty, 1);
+}
+
+#[test]
+fn schema_depth_bound_counts_every_nesting() {
+    // `levels` wrappers around a string, each nesting through `via`.
+    let nest = |via: &str, levels: usize| {
+        let mut s = json!({"type": "string"});
+        for _ in 0..levels {
+            s = match via {
+                "additionalProperties" => json!({"type": "object", "additionalProperties": s}),
+                "items" => json!({"type": "array", "items": s}),
+                _ => json!({"type": "object", "properties": {"p": s}}),
+            };
+        }
+        s
+    };
+    let leaf = |via: &str, mut s: &Schema| loop {
+        let next = match via {
+            "additionalProperties" => s.additional.as_deref(),
+            "items" => s.items.as_deref(),
+            _ => s.properties.get("p"),
+        };
+        match next {
+            Some(n) => s = n,
+            None => return s.types.clone(),
+        }
+    };
+    let d = json!({});
+    for via in ["additionalProperties", "items", "properties"] {
+        // The leaf at depth MAX_DEPTH is read; one deeper is read as empty.
+        let at_bound = nest(via, schema::MAX_DEPTH);
+        let built = SchemaCx::new(&d).schema(&at_bound, "/x");
+        assert_eq!(leaf(via, &built), ["string"], "{via}");
+        let beyond = nest(via, schema::MAX_DEPTH + 1);
+        let built = SchemaCx::new(&d).schema(&beyond, "/x");
+        assert_eq!(leaf(via, &built), Vec::<String>::new(), "{via}");
+    }
 }
