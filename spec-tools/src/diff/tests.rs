@@ -3127,3 +3127,17 @@ fn schema_depth_bound_counts_every_nesting() {
         assert_eq!(leaf(via, &built), Vec::<String>::new(), "{via}");
     }
 }
+
+#[test]
+fn a_rev_path_is_read_from_git_and_a_missing_one_is_git_s_error() {
+    // The repository this crate lives in: its committed RocketKOR spec loads as is.
+    let spec = Spec::load("HEAD:specs/rocketkor.yaml").expect("HEAD:specs/rocketkor.yaml loads");
+    assert_eq!(spec.value["openapi"], "3.0.3");
+    match Spec::load("HEAD:specs/no-such-spec.yaml") {
+        Err(LoadError::Unreadable { source, reason }) => {
+            assert_eq!(source, "HEAD:specs/no-such-spec.yaml");
+            assert!(reason.contains("no-such-spec.yaml"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
