@@ -284,21 +284,7 @@ fn common_facts(text: &str, facts: &mut PageFacts) {
         }
     }
     facts.bearer = text.contains("Bearer ");
-    let mut rest = text;
-    while let Some(i) = rest.find("/{") {
-        rest = &rest[i + 2..];
-        if let Some((name, _)) = rest.split_once('}') {
-            if is_ident(name) {
-                facts.add(Member {
-                    place: Place::Request,
-                    path: vec![name.to_string()],
-                    required: Some(true),
-                    types: vec![],
-                    listed: true,
-                });
-            }
-        }
-    }
+    add_path_parameters(facts, text);
 }
 
 fn urls(text: &str) -> Vec<String> {
@@ -316,6 +302,25 @@ fn urls(text: &str) -> Vec<String> {
         rest = &rest[end.max(1)..];
     }
     out
+}
+
+/// Every `/{name}` in `text` is a documented (required) path parameter.
+fn add_path_parameters(facts: &mut PageFacts, text: &str) {
+    let mut rest = text;
+    while let Some(i) = rest.find("/{") {
+        rest = &rest[i + 2..];
+        if let Some((name, _)) = rest.split_once('}') {
+            if is_ident(name) {
+                facts.add(Member {
+                    place: Place::Request,
+                    path: vec![name.to_string()],
+                    required: Some(true),
+                    types: vec![],
+                    listed: true,
+                });
+            }
+        }
+    }
 }
 
 fn is_ident(s: &str) -> bool {
@@ -772,21 +777,7 @@ fn notes_facts(section: &str) -> PageFacts {
         }
     }
     facts.urls.extend(urls(section));
-    let mut rest = section;
-    while let Some(i) = rest.find("/{") {
-        rest = &rest[i + 2..];
-        if let Some((name, _)) = rest.split_once('}') {
-            if is_ident(name) {
-                facts.add(Member {
-                    place: Place::Request,
-                    path: vec![name.to_string()],
-                    required: Some(true),
-                    types: vec![],
-                    listed: true,
-                });
-            }
-        }
-    }
+    add_path_parameters(&mut facts, section);
     for span in section.split('`').skip(1).step_by(2) {
         if span.starts_with('{') {
             let json = span.replace(", ...]", "]").replace(", ...}", "}");
