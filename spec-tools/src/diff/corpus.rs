@@ -7,9 +7,15 @@
 //! - `mutations.yaml`: `[{name, spec, edits, expect, semver}]`: the base is
 //!   `specs/<spec>.yaml`, the revision the same with the RFC 6902 `add`/`remove`/`replace`
 //!   edits applied in order.
-//! - `disagreements.yaml`: `[{case, why}]`, the pairs known to disagree and why.
+//! - `disagreements.yaml`: `[{case, why, reported}]`, the pairs known to disagree, why,
+//!   and what the classifier reports for them (checked, so a listed pair that starts to
+//!   report something else fails the run).
 //!
-//! A pair agrees when the set of `(id, level)` reported equals the expected set.
+//! A pair agrees when the set of `(id, level)` reported equals the expected set. Only
+//! pairs anchored on oasdiff count towards the agreement figure: its ported cases, and the
+//! mutations of our specs (expected as oasdiff's rules classify them). Our own cases state
+//! decisions of ours (some where oasdiff reports otherwise or nothing); they must all
+//! match, and are reported apart.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -64,12 +70,19 @@ pub struct Pair {
     pub reported: Option<BTreeSet<Expectation>>,
     /// The `why` of its `disagreements.yaml` entry, if listed.
     pub why: Option<String>,
+    /// What its `disagreements.yaml` entry says the classifier reports, if listed.
+    pub listed_reported: Option<BTreeSet<Expectation>>,
 }
 
 impl Pair {
     /// Whether the reported set equals the expected one.
     pub fn agrees(&self) -> bool {
         self.reported.as_ref() == Some(&self.expected)
+    }
+
+    /// Whether it counts towards the agreement figure (anchored on oasdiff, not ours).
+    pub fn anchored(&self) -> bool {
+        self.origin != Origin::Ours
     }
 }
 
@@ -84,27 +97,33 @@ pub struct Report {
 }
 
 impl Report {
-    /// How many pairs agree.
-    pub fn agreeing(&self) -> usize {
-        self.pairs.iter().filter(|p| p.agrees()).count()
+    /// The pairs that count towards the agreement figure.
+    pub fn anchored(&self) -> impl Iterator<Item = &Pair> {
+        self.pairs.iter().filter(|p| p.anchored())
     }
 
-    /// Agreement in percent (0 for an empty corpus).
+    /// How many anchored pairs agree.
+    pub fn agreeing(&self) -> usize {
+        self.anchored().filter(|p| p.agrees()).count()
+    }
+
+    /// Agreement of the anchored pairs in percent (0 when there are none).
     pub fn percentage(&self) -> f64 {
-        if self.pairs.is_empty() {
+        let anchored = self.anchored().count();
+        if anchored == 0 {
             0.0
         } else {
-            100.0 * self.agreeing() as f64 / self.pairs.len() as f64
+            100.0 * self.agreeing() as f64 / anchored as f64
         }
     }
 
     /// Every reason the corpus test fails; empty when it passes.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = self.errors.clone();
-        if self.pairs.len() < MIN_PAIRS {
+        let anchored = self.anchored().count();
+        if anchored < MIN_PAIRS {
             problems.push(format!(
-                "the corpus holds {} pairs, fewer than {MIN_PAIRS}",
-                self.pairs.len()
+                "the corpus holds {anchored} pairs anchored on oasdiff, fewer than {MIN_PAIRS}"
             ));
         }
         if self.percentage() < MIN_AGREEMENT {
@@ -114,6 +133,29 @@ impl Report {
             ));
         }
         for pair in &self.pairs {
+            if !pair.anchored() && (!pair.agrees() || pair.why.is_some()) {
+                problems.push(format!(
+                    "{} is our own case: it states our decision, so it must agree and not be \
+                     listed in disagreements.yaml",
+                    pair.name
+                ));
+                continue;
+            }
+            if let (false, Some(_), Some(listed)) =
+                (pair.agrees(), &pair.why, &pair.listed_reported)
+            {
+                if pair.reported.as_ref() != Some(listed) {
+                    problems.push(format!(
+                        "{} now reports {}, not the {} its disagreements.yaml entry explains",
+                        pair.name,
+                        pair.reported
+                            .as_ref()
+                            .map(set_text)
+                            .unwrap_or_else(|| "nothing (not built)".to_string()),
+                        set_text(listed)
+                    ));
+                }
+            }
             match (pair.agrees(), &pair.why) {
                 (false, None) => problems.push(format!(
                     "{} disagrees and is not in disagreements.yaml: expected {}, reported {}",
@@ -143,10 +185,13 @@ impl Report {
              (`UPDATE_AGREEMENT=1` rewrites it); do not edit by hand. A pair agrees when the \
              set of `(id, level)` the classifier reports equals the expected set.\n\n",
         );
+        let ours = self.pairs.iter().filter(|p| !p.anchored()).count();
         let _ = writeln!(
             out,
-            "**{} pairs, {} agree: {:.1}%.**\n",
-            self.pairs.len(),
+            "**{} pairs anchored on oasdiff (its ported cases and mutations of our specs), \
+             {} agree: {:.1}%.** Our own cases ({ours}) state decisions of ours, some where \
+             oasdiff reports otherwise or nothing; they must all agree and are not counted.\n",
+            self.anchored().count(),
             self.agreeing(),
             self.percentage()
         );
@@ -159,9 +204,14 @@ impl Report {
             } else {
                 format!("{:.1}", 100.0 * agree as f64 / pairs.len() as f64)
             };
+            let counted = if origin == Origin::Ours {
+                " (not counted)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
+                "| {}{counted} | {} | {} | {} |",
                 origin.label(),
                 pairs.len(),
                 agree,
@@ -225,7 +275,7 @@ pub fn run(dir: &Path) -> Report {
 /// [`run`] with the mutations' specs read from `specs_dir`.
 pub fn run_with_specs(dir: &Path, specs_dir: &Path) -> Report {
     let mut report = Report::default();
-    let mut listed: BTreeMap<String, String> = BTreeMap::new();
+    let mut listed: BTreeMap<String, (String, BTreeSet<Expectation>)> = BTreeMap::new();
     let disagreements = dir.join("disagreements.yaml");
     if disagreements.exists() {
         match read_yaml(&disagreements) {
@@ -234,16 +284,21 @@ pub fn run_with_specs(dir: &Path, specs_dir: &Path) -> Report {
                     match (
                         entry.get("case").and_then(Value::as_str),
                         entry.get("why").and_then(Value::as_str),
+                        expectations(entry.get("reported")),
                     ) {
-                        (Some(case), Some(why)) => {
-                            if listed.insert(case.to_string(), why.to_string()).is_some() {
+                        (Some(case), Some(why), Ok(reported)) => {
+                            if listed
+                                .insert(case.to_string(), (why.to_string(), reported))
+                                .is_some()
+                            {
                                 report
                                     .errors
                                     .push(format!("disagreements.yaml lists {case} twice"));
                             }
                         }
                         _ => report.errors.push(format!(
-                            "disagreements.yaml: an entry without `case` and `why`: {entry}"
+                            "disagreements.yaml: an entry without `case`, `why` and a \
+                             `reported` list of {{id, level}}: {entry}"
                         )),
                     }
                 }
@@ -309,7 +364,10 @@ pub fn run_with_specs(dir: &Path, specs_dir: &Path) -> Report {
                 .errors
                 .push(format!("two pairs are named {}", pair.name));
         }
-        pair.why = listed.get(&pair.name).cloned();
+        if let Some((why, reported)) = listed.get(&pair.name) {
+            pair.why = Some(why.clone());
+            pair.listed_reported = Some(reported.clone());
+        }
     }
     for case in listed.keys() {
         if !names.contains(case) {
@@ -387,6 +445,7 @@ fn case_pair(name: &str, case: &Value) -> Result<Pair, String> {
         expected,
         reported: Some(reported(&base, &revision)),
         why: None,
+        listed_reported: None,
     })
 }
 
@@ -431,6 +490,7 @@ fn mutation_pair(
         expected,
         reported: Some(reported(&base, &revision)),
         why: None,
+        listed_reported: None,
     })
 }
 

@@ -2561,42 +2561,80 @@ impl Drop for TempCorpus {
 fn corpus_agreement_and_failure_conditions() {
     let c = TempCorpus::new("a");
     let s = json!({"type": "string"});
+    let optional = || req(obj_p(json!({"type": "string"}), false));
+    let required = || req(obj_p(json!({"type": "string"}), true));
+    let became_required = json!([{"id": "request-property-became-required", "level": "ERR"}]);
     c.case(
         "agree",
         "oasdiff x_test.go",
-        req(obj_p(s.clone(), false)),
-        req(obj_p(s.clone(), true)),
-        json!([{"id": "request-property-became-required", "level": "ERR"}]),
+        optional(),
+        required(),
+        became_required.clone(),
     );
     c.case(
         "none",
-        "ours",
-        req(obj_p(s.clone(), false)),
-        req(obj_p(s.clone(), false)),
+        "oasdiff x_test.go",
+        optional(),
+        optional(),
         json!([]),
     );
     c.case(
         "wrong-level",
-        "ours",
-        req(obj_p(s.clone(), false)),
-        req(obj_p(s.clone(), true)),
+        "oasdiff x_test.go",
+        optional(),
+        required(),
         json!([{"id": "request-property-became-required", "level": "WARN"}]),
     );
     c.case(
         "listed",
-        "ours",
-        req(obj_p(s.clone(), true)),
-        req(obj_p(s.clone(), false)),
+        "oasdiff x_test.go",
+        required(),
+        optional(),
+        json!([]),
+    );
+    c.case(
+        "listed-changed",
+        "oasdiff x_test.go",
+        required(),
+        optional(),
         json!([]),
     );
     c.case(
         "stale",
-        "ours",
-        req(obj_p(s.clone(), true)),
-        req(obj_p(s.clone(), true)),
+        "oasdiff x_test.go",
+        required(),
+        required(),
         json!([]),
     );
-    c.file("disagreements.yaml", "- {case: listed, why: on purpose}\n- {case: stale, why: old}\n- {case: ghost, why: gone}\n");
+    c.case(
+        "ours-ok",
+        "ours: ok",
+        optional(),
+        required(),
+        became_required.clone(),
+    );
+    c.case(
+        "ours-wrong",
+        "ours: wrong",
+        optional(),
+        required(),
+        json!([]),
+    );
+    c.case(
+        "ours-listed",
+        "ours: listed",
+        required(),
+        optional(),
+        json!([]),
+    );
+    c.file(
+        "disagreements.yaml",
+        "- {case: listed, why: on purpose, reported: [{id: request-property-became-optional, level: INFO}]}\n\
+         - {case: listed-changed, why: was so, reported: []}\n\
+         - {case: ours-listed, why: ours, reported: [{id: request-property-became-optional, level: INFO}]}\n\
+         - {case: stale, why: old, reported: []}\n\
+         - {case: ghost, why: gone, reported: []}\n",
+    );
     let specs = TempCorpus::new("specs");
     specs.file(
         "mini.yaml",
@@ -2612,39 +2650,69 @@ fn corpus_agreement_and_failure_conditions() {
         names,
         [
             "agree",
+            "listed-changed",
             "listed",
             "none",
+            "ours-listed",
+            "ours-ok",
+            "ours-wrong",
             "stale",
             "wrong-level",
             "m-required"
         ]
     );
-    assert_eq!(report.agreeing(), 4); // agree, none, stale, m-required
-    assert!((report.percentage() - 100.0 * 4.0 / 6.0).abs() < 1e-9);
+    // Anchored: the six oasdiff cases and the mutation; agreeing: agree, none, stale, m-required.
+    assert_eq!(report.anchored().count(), 7);
+    assert_eq!(report.agreeing(), 4);
+    assert!((report.percentage() - 100.0 * 4.0 / 7.0).abs() < 1e-9);
     assert_eq!(report.pairs[0].origin, corpus::Origin::Oasdiff);
-    assert_eq!(report.pairs[1].origin, corpus::Origin::Ours);
-    assert_eq!(report.pairs[5].origin, corpus::Origin::Mutation);
+    assert_eq!(report.pairs[5].origin, corpus::Origin::Ours);
+    assert_eq!(report.pairs[9].origin, corpus::Origin::Mutation);
     let problems = report.problems().join("\n");
-    assert!(problems.contains("fewer than 100"), "{problems}");
-    assert!(problems.contains("below 95%"), "{problems}");
+    assert!(
+        problems.contains("holds 7 pairs anchored on oasdiff, fewer than 100"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("agreement is 57.1%, below 95%"),
+        "{problems}"
+    );
     assert!(
         problems.contains("wrong-level disagrees and is not in disagreements.yaml"),
         "{problems}"
     );
     assert!(!problems.contains("listed disagrees"), "{problems}");
+    assert!(!problems.contains("listed now reports"), "{problems}");
+    assert!(
+        problems.contains("listed-changed now reports request-property-became-optional INFO, not the (none) its disagreements.yaml entry explains"),
+        "{problems}"
+    );
     assert!(
         problems.contains("stale is listed in disagreements.yaml but now agrees"),
         "{problems}"
     );
+    for ours in ["ours-wrong", "ours-listed"] {
+        assert!(
+            problems.contains(&format!("{ours} is our own case: it states our decision")),
+            "{problems}"
+        );
+    }
+    assert!(!problems.contains("ours-ok"), "{problems}");
     assert!(
         problems.contains("lists ghost, which is no case or mutation"),
         "{problems}"
     );
     assert!(problems.contains("m-bad-edit: edit #1"), "{problems}");
     let md = report.render_agreement();
-    assert!(md.contains("**6 pairs, 4 agree: 66.7%.**"), "{md}");
-    assert!(md.contains("| oasdiff cases | 1 | 1 | 100.0 |"), "{md}");
-    assert!(md.contains("| our cases | 4 | 2 | 50.0 |"), "{md}");
+    assert!(
+        md.contains("**7 pairs anchored on oasdiff (its ported cases and mutations of our specs), 4 agree: 57.1%.** Our own cases (3)"),
+        "{md}"
+    );
+    assert!(md.contains("| oasdiff cases | 6 | 3 | 50.0 |"), "{md}");
+    assert!(
+        md.contains("| our cases (not counted) | 3 | 1 | 33.3 |"),
+        "{md}"
+    );
     assert!(
         md.contains("| mutations of our specs | 1 | 1 | 100.0 |"),
         "{md}"
@@ -2664,7 +2732,7 @@ fn corpus_passes_when_everything_agrees() {
     for i in 0..100 {
         c.case(
             &format!("c{i:03}"),
-            "ours",
+            "oasdiff t_test.go",
             req(obj_p(s.clone(), false)),
             req(obj_p(s.clone(), i % 2 == 0)),
             if i % 2 == 0 {
@@ -2683,20 +2751,20 @@ fn corpus_passes_when_everything_agrees() {
     // One disagreement of 100 is 99%: still enough, but it must be listed.
     c.case(
         "c000",
-        "ours",
+        "oasdiff t_test.go",
         req(obj_p(s.clone(), false)),
         req(obj_p(s.clone(), true)),
         json!([]),
     );
     let report = corpus::run(&c.0);
     assert_eq!(report.problems().len(), 1, "{:?}", report.problems());
-    c.file("disagreements.yaml", "- case: c000\n  why: test\n");
+    c.file("disagreements.yaml", "- case: c000\n  why: test\n  reported: [{id: request-property-became-required, level: ERR}]\n");
     assert_eq!(corpus::run(&c.0).problems(), Vec::<String>::new());
     // Six of 100 is below 95%.
     for i in 1..6 {
         c.case(
             &format!("c{:03}", i * 2),
-            "ours",
+            "oasdiff t_test.go",
             req(obj_p(s.clone(), false)),
             req(obj_p(s.clone(), true)),
             json!([]),
@@ -2914,23 +2982,34 @@ fn corpus_counts_and_escapes() {
     for i in 0..99 {
         c.case(
             &format!("c{i:03}"),
-            "ours",
+            "oasdiff t_test.go",
             req(obj_p(s.clone(), false)),
             req(obj_p(s.clone(), false)),
             json!([]),
         );
     }
     c.file("cases/README.md", "not a case");
+    // Our own cases do not count towards the 100.
+    c.case(
+        "ours-extra",
+        "ours: extra",
+        req(obj_p(s.clone(), false)),
+        req(obj_p(s.clone(), false)),
+        json!([]),
+    );
     let problems = corpus::run(&c.0).problems();
-    assert_eq!(problems, ["the corpus holds 99 pairs, fewer than 100"]);
+    assert_eq!(
+        problems,
+        ["the corpus holds 99 pairs anchored on oasdiff, fewer than 100"]
+    );
     c.case(
         "c099",
-        "ours",
+        "oasdiff t_test.go",
         req(obj_p(s.clone(), false)),
         req(obj_p(s.clone(), true)),
         json!([]),
     );
-    c.file("disagreements.yaml", "- {case: c099, why: 'a | b'}\n");
+    c.file("disagreements.yaml", "- {case: c099, why: 'a | b', reported: [{id: request-property-became-required, level: ERR}]}\n");
     let report = corpus::run(&c.0);
     assert_eq!(report.problems(), Vec::<String>::new());
     assert!(report
