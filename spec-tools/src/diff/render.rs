@@ -76,7 +76,7 @@ pub fn render_json(changes: &[Change]) -> String {
 }
 
 /// `### Breaking changes`, `### Possibly breaking` and `### Other changes`, each a bullet
-/// list (a section without changes is left out; none at all: `No API changes.`).
+/// list of the operation, the sentence, the check id and the JSON pointer (a section without changes is left out; none at all: `No API changes.`).
 pub fn render_markdown(changes: &[Change]) -> String {
     if changes.is_empty() {
         return "No API changes.\n".to_string();
@@ -96,9 +96,11 @@ pub fn render_markdown(changes: &[Change]) -> String {
         }
         out.push_str(&format!("### {title}\n\n"));
         for change in items {
+            // The check id and the pointer let a reader find the rule and the spec line.
+            let place = format!("(`{}` at `{}`)", change.id, change.pointer);
             match &change.operation {
-                Some(op) => out.push_str(&format!("- `{op}`: {} (`{}`)\n", change.text, change.id)),
-                None => out.push_str(&format!("- {} (`{}`)\n", change.text, change.id)),
+                Some(op) => out.push_str(&format!("- `{op}`: {} {place}\n", change.text)),
+                None => out.push_str(&format!("- {} {place}\n", change.text)),
             }
         }
     }

@@ -1918,15 +1918,15 @@ fn json_rendering() {
 #[test]
 fn markdown_rendering() {
     let md = render_markdown(&sample_changes());
-    assert!(md.starts_with("### Breaking changes\n\n- `PUT /x`: The request property `p` became required. (`request-property-became-required`)\n"), "{md}");
+    assert!(md.starts_with("### Breaking changes\n\n- `PUT /x`: The request property `p` became required. (`request-property-became-required` at `/paths/~1x/put/requestBody/content/application~1json/schema/properties/p`)\n"), "{md}");
     assert!(!md.contains("### Possibly breaking"), "{md}");
     assert!(
-        md.contains("\n### Other changes\n\n- `GET /y`: Endpoint added. (`endpoint-added`)\n"),
+        md.contains("\n### Other changes\n\n- `GET /y`: Endpoint added. (`endpoint-added` at `/paths/~1y/get`)\n"),
         "{md}"
     );
     assert!(
         md.contains(
-            "- The component security scheme k was added. (`api-security-component-added`)\n"
+            "- The component security scheme k was added. (`api-security-component-added` at `/components/securitySchemes/k`)\n"
         ),
         "{md}"
     );
