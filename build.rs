@@ -142,10 +142,16 @@ fn settings() -> GenerationSettings {
             "crate::wire::FlexNumber",
             std::iter::empty::<TypeImpl>(),
         )
-        // Insly's 0/1 outcome flag: the spec lists its four wire forms (so a mock sends only
-        // those); the client reads it as the same exact-text number and decides on 0/1 itself.
+        // Insly's outcome flag: the spec ties 1 to an applied body and 0 to a refused one (so
+        // a mock sends only those); the client reads either as the same exact-text number and
+        // decides on the value itself, so a body that breaks the tie is still read and told.
         .with_replacement(
-            "FlexStatus",
+            "AppliedStatus",
+            "crate::wire::FlexNumber",
+            std::iter::empty::<TypeImpl>(),
+        )
+        .with_replacement(
+            "RefusedStatus",
             "crate::wire::FlexNumber",
             std::iter::empty::<TypeImpl>(),
         )

@@ -187,17 +187,16 @@ def classify(code, stdout, stderr, exchanges, log):
 # What is known about a cause: the spec element (or client code) that allows it.
 KNOWN = [
     (r"status is .*(neither N nor N|not a number)",
-     "specs/insly.yaml `UpdatePolicyResponse.status` is `allOf: FlexNumber` (any JSON number, or "
-     "a string holding one), so Prism sends e.g. -51676294.95 or \"914456.9\"; the client (src/insly) "
-     "reads only 0 or 1 (1 applied, 0 refused), and for an at-most-once adjustment any other value is "
-     "AppliedUnreadable (exit 4). The spec's description says 1 or 0 (the page: `status | integer`, "
-     "example \"1\"); its schema does not (it could be an enum of 0, 1, \"0\", \"1\")."),
+     "specs/insly.yaml once typed `UpdatePolicyResponse.status` as FlexNumber (any JSON number, or a "
+     "string holding one), so Prism sent e.g. -51676294.95; the client (src/insly) reads only 0 or 1, "
+     "and for an at-most-once adjustment any other value is AppliedUnreadable (exit 4). Fixed: "
+     "`AppliedStatus` is 1 or \"1\", `RefusedStatus` 0 or \"0\"."),
     (r"has no re-priced policy",
-     "specs/insly.yaml `UpdatePolicyResponse.response` (anyOf: `AdjustmentOrMessage` | `EmptyArray` | "
-     "null) does not depend on `status`, so Prism sends status 1 (applied) with `response` [] or null "
-     "or a string; the client (src/insly) needs the re-priced policy of an applied adjustment and says "
-     "applied-but-unreadable (exit 4). The spec could tie them: oneOf an applied body (status 1, "
-     "`response` an `Adjustment`, required) and a refused one (status 0, `response` text, [] or null)."),
+     "specs/insly.yaml once let `UpdatePolicyResponse.response` be the policy, text, [] or null "
+     "whatever `status` said, so Prism sent status 1 (applied) without the re-priced policy, which "
+     "the client rightly calls applied-but-unreadable (exit 4). Fixed: `UpdatePolicyResponse` is "
+     "oneOf `AppliedUpdate` (status 1 or none, `response` an `Adjustment`, required) and "
+     "`RefusedUpdate` (status 0, required; `response` text, [] or null)."),
     (r"no numeric TotalAmount",
      "specs/rentalcover.yaml `UpdateInsuranceResponse.TotalAmount` is FlexNumber, whose string branch "
      "allows any text (e.g. \"ex dolore\"): the quote's amount is unknown. Fixed by a numeric "

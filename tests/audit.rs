@@ -1,6 +1,6 @@
 //! The spec audit of issue 15 (part 3): facts the specs stated more weakly than the
-//! provider's page, or than the facade relies on. One test per finding; each failed before
-//! its fix.
+//! provider's page, or than the facade relies on. One test per finding; most failed
+//! before their fix, a few guard behaviour that was already right.
 
 mod common;
 
@@ -440,6 +440,47 @@ fn a_number_sent_as_a_string_must_hold_a_number() {
             !seen.is_empty(),
             "{provider} {operation}: no number as text found"
         );
+    }
+}
+
+// --- Yes/no values: only the documented forms --------------------------------------------
+
+/// FlexBool lists the forms its description documents, each branch closed by an `enum`
+/// (so a mock sends, and another language's client expects, only those), and every form
+/// means what `wire::FlexBool` reads it as.
+#[test]
+fn a_yes_no_value_has_only_its_documented_forms() {
+    for provider in ["rentalcover", "insly", "ecurring"] {
+        let spec = spec(provider);
+        let flex = &spec["components"]["schemas"]["FlexBool"];
+        let mut forms = Vec::new();
+        for branch in flex["oneOf"].as_array().unwrap() {
+            match branch["type"].as_str().unwrap() {
+                "boolean" => forms.extend([json!(true), json!(false)]),
+                other => {
+                    let values = branch["enum"]
+                        .as_array()
+                        .unwrap_or_else(|| panic!("{provider}: FlexBool's {other} form is open"));
+                    forms.extend(values.iter().cloned());
+                }
+            }
+        }
+        let expected = [
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(1),
+            json!("0"),
+            json!("1"),
+            json!("true"),
+            json!("false"),
+        ];
+        assert_eq!(forms, expected, "{provider}");
+        for form in forms {
+            let yes = [json!(true), json!(1), json!("1"), json!("true")].contains(&form);
+            let read: wire::FlexBool = serde_json::from_value(form.clone()).unwrap();
+            assert_eq!(read.get(), yes, "{provider}: {form}");
+        }
     }
 }
 

@@ -139,10 +139,17 @@ fn rentalcover_update_insurance_responses() {
     );
 }
 
-fn adjustment(response: Option<insly::types::AdjustmentOrMessage>) -> insly::types::Adjustment {
-    match response {
-        Some(insly::types::AdjustmentOrMessage::Adjustment(adjustment)) => adjustment,
-        other => panic!("expected an adjustment, got {other:?}"),
+fn applied(decoded: insly::types::UpdatePolicyResponse) -> insly::types::AppliedUpdate {
+    match decoded {
+        insly::types::UpdatePolicyResponse::AppliedUpdate(applied) => applied,
+        other => panic!("expected an applied update, got {other:?}"),
+    }
+}
+
+fn refused(decoded: insly::types::UpdatePolicyResponse) -> insly::types::RefusedUpdate {
+    match decoded {
+        insly::types::UpdatePolicyResponse::RefusedUpdate(refused) => refused,
+        other => panic!("expected a refused update, got {other:?}"),
     }
 }
 
@@ -153,7 +160,7 @@ fn insly_objects_sent_as_php_empty_arrays_or_null_are_absent() {
     let empties = fixture("insly", "envelope-empties.json");
     let decoded: insly::types::UpdatePolicyResponse =
         serde_json::from_value(empties.clone()).unwrap();
-    let response = adjustment(decoded.response);
+    let response = applied(decoded).response;
     assert!(response.charge.is_none());
     assert!(response.close_brothers.is_none());
     assert!(response.payment_intent.is_none());
@@ -188,39 +195,33 @@ fn insly_objects_sent_as_php_empty_arrays_or_null_are_absent() {
     // Left out entirely: absent as well (the member decoder must not make it required).
     let minimal: insly::types::UpdatePolicyResponse =
         serde_json::from_str(r#"{"status": "1", "response": {"declined": true}}"#).unwrap();
-    let response = adjustment(minimal.response);
+    let response = applied(minimal).response;
     assert!(response.declined.unwrap().get() && response.charge.is_none());
-    // The envelope's own `response` as a number: an error that says what was expected.
-    let err = serde_json::from_value::<insly::types::UpdatePolicyResponse>(
-        json!({"status": "1", "response": 5}),
-    )
-    .unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("expected an object, a string, `[]` or null"),
-        "{err}"
-    );
-    // A non-empty array is not PHP's empty object: refused as an array, not as a length.
-    let err = serde_json::from_value::<insly::types::UpdatePolicyResponse>(
-        json!({"status": "1", "response": ["x"]}),
-    )
-    .unwrap_err();
-    assert!(err.to_string().contains("invalid type: sequence"), "{err}");
-    // The envelope's own `response` as [] or null: absent too.
+    // The envelope's own `response` as a number or a non-empty array is neither the
+    // re-priced policy nor a reason: no shape holds it.
+    for wrong in [json!(5), json!(["x"])] {
+        let err = serde_json::from_value::<insly::types::UpdatePolicyResponse>(
+            json!({"status": "1", "response": wrong}),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("did not match any variant"),
+            "{err}"
+        );
+    }
+    // The envelope's own `response` as [] or null: no re-priced policy, so the refused shape
+    // holds it, with whatever status came (the facade then decides on the status).
     for empty in [json!([]), json!(null)] {
         let body = json!({"status": "1", "response": empty});
-        let decoded: insly::types::UpdatePolicyResponse = serde_json::from_value(body).unwrap();
+        let decoded = refused(serde_json::from_value(body).unwrap());
         assert!(decoded.response.is_none());
+        assert_eq!(decoded.status.as_i64(), Some(1));
     }
-    // And as the page's "string": a message.
+    // And as the page's "string": the reason of a refusal.
     let body = json!({"status": 0, "response": "Policy is locked"});
-    let decoded: insly::types::UpdatePolicyResponse = serde_json::from_value(body).unwrap();
-    assert_eq!(
-        decoded.response,
-        Some(insly::types::AdjustmentOrMessage::String(
-            "Policy is locked".into()
-        ))
-    );
+    let decoded = refused(serde_json::from_value(body).unwrap());
+    assert_eq!(decoded.response.as_deref(), Some("Policy is locked"));
+    assert_eq!(decoded.status.as_i64(), Some(0));
 }
 
 #[test]
@@ -231,8 +232,9 @@ fn insly_update_policy_responses() {
     let all = responses::<insly::types::UpdatePolicyResponse>("insly", "update_policy");
     assert_eq!(all.len(), 3);
     let documented = by_name(all.clone(), "update_policy.response.json");
+    let documented = applied(documented);
     assert_eq!(documented.status.as_ref().unwrap().as_i64(), Some(1));
-    let response = adjustment(documented.response);
+    let response = documented.response;
     assert_eq!(response.mta_payable.as_ref().unwrap().as_str(), "107.12");
     assert_eq!(response.ipt_percent.as_ref().unwrap().as_str(), "12.0000");
     assert!(!response
@@ -269,13 +271,13 @@ fn insly_update_policy_responses() {
     );
     assert_eq!(intent.amount.unwrap().as_i64(), Some(10712));
 
-    let quirks = by_name(all.clone(), "update_policy.quirks.json");
+    let quirks = applied(by_name(all.clone(), "update_policy.quirks.json"));
     assert_eq!(
         quirks.status.as_ref().unwrap().as_i64(),
         Some(1),
         "1 and \"1\" are the same status"
     );
-    let response = adjustment(quirks.response);
+    let response = quirks.response;
     assert_eq!(
         response.mta_payable.as_ref().unwrap().as_f64(),
         Some(-42.17),
@@ -296,7 +298,7 @@ fn insly_update_policy_responses() {
     );
 
     let nulls = by_name(all, "update_policy.quirks-nulls.json");
-    let response = adjustment(nulls.response);
+    let response = applied(nulls).response;
     assert!(response.payment_intent.is_none() && response.charge.is_none());
 }
 

@@ -389,6 +389,8 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
     declined["response"]["declined"] = json!(true);
     let mut declined_with_message = declined.clone();
     declined_with_message["message"] = json!("Underwriting referral needed");
+    let mut refused_with_policy = documented.clone();
+    refused_with_policy["status"] = json!(0);
     let cases = [
         (
             json!({"status": 0, "response": "Policy is locked"}),
@@ -415,6 +417,8 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
         ),
         (declined, "the insurer declined the change"),
         (declined_with_message, "Underwriting referral needed"),
+        // Status 0 beside a re-priced policy (the applied shape): the status decides.
+        (refused_with_policy, "status 0: the change was refused"),
     ];
     for (body, message) in cases {
         let server = Scripted::start(vec![Act::json(200, &body)]).await;
@@ -459,6 +463,8 @@ async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
         json!({"status": "1", "response": []}),
         json!({"status": "1", "response": null}),
         json!({"status": "1"}),
+        // A reason in the refused shape, but a status that is neither 0 nor 1.
+        json!({"status": 2, "response": "maybe"}),
     ] {
         let server = Scripted::start(vec![Act::json(200, &body)]).await;
         let err = insly_client(&server.base)

@@ -247,12 +247,10 @@ async fn insly_update_policy_wire() {
         sent["products"],
         json!({"combined": ["personal_possessions", "core"]})
     );
-    let Some(insly::types::AdjustmentOrMessage::Adjustment(adjustment)) =
-        response.into_inner().response
-    else {
-        panic!("the documented answer holds an adjustment");
+    let insly::types::UpdatePolicyResponse::AppliedUpdate(applied) = response.into_inner() else {
+        panic!("the documented answer is an applied update");
     };
-    assert_eq!(adjustment.policy_no.as_deref(), Some("OCC073009A"));
+    assert_eq!(applied.response.policy_no.as_deref(), Some("OCC073009A"));
     assert!(
         "1988-12-10".parse::<insly::types::UkDate>().is_err(),
         "dates are DD/MM/YYYY"

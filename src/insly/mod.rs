@@ -219,20 +219,26 @@ impl Accepted {
         response: Response<types::UpdatePolicyResponse>,
         raw: RawResponse,
     ) -> Result<Accepted, Error> {
-        let adjustment = match &response.response {
-            Some(types::AdjustmentOrMessage::Adjustment(adjustment)) => Some(adjustment.clone()),
-            _ => None,
+        // The spec ties status 1 to an applied body and 0 to a refused one; the decoder reads
+        // either status in either shape (a server may break the tie), so the status decides.
+        let (raw_status, adjustment, text, message) = match &*response {
+            types::UpdatePolicyResponse::AppliedUpdate(applied) => (
+                applied.status.as_ref(),
+                Some(&applied.response),
+                None,
+                applied.extra.get("message").and_then(|m| m.as_str()),
+            ),
+            types::UpdatePolicyResponse::RefusedUpdate(refused) => (
+                Some(&refused.status),
+                None,
+                refused.response.as_deref(),
+                refused.message.as_deref(),
+            ),
         };
         let declined = adjustment
-            .as_ref()
             .and_then(|a| a.declined.as_ref())
             .is_some_and(|d| d.get());
-        let text = match &response.response {
-            Some(types::AdjustmentOrMessage::String(text)) => Some(text.as_str()),
-            _ => None,
-        };
-        let message = response.extra.get("message").and_then(|m| m.as_str());
-        let status = response.status.as_ref().and_then(|s| s.as_decimal());
+        let status = raw_status.and_then(|s| s.as_decimal());
         if let Some(message) = refusal(status, declined, text, message) {
             return Err(Error::Declined {
                 response: raw,
@@ -247,10 +253,10 @@ impl Accepted {
                 reason,
             ))
         };
-        if let (Some(raw_status), None) = (&response.status, status) {
+        if let (Some(raw_status), None) = (raw_status, status) {
             return unreadable(format!("status is {raw_status:?}, not a number"));
         }
-        match (status, adjustment) {
+        match (status, adjustment.cloned()) {
             (Some(status), _) if status != rust_decimal::Decimal::ONE => {
                 unreadable(format!("status is {status}, neither 0 nor 1"))
             }
