@@ -3220,3 +3220,101 @@ fn a_rev_path_is_read_from_git_and_a_missing_one_is_git_s_error() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The ids no other test names: a request body's minimum and maximum, and alternatives
+/// (`anyOf`/`oneOf`) added or removed where the other tests use the other keyword.
+#[test]
+fn body_bounds_and_alternatives_each_id() {
+    let n = |bounds: Value| {
+        let mut schema = json!({"type": "number"});
+        schema
+            .as_object_mut()
+            .unwrap()
+            .extend(bounds.as_object().unwrap().clone());
+        schema
+    };
+    expect(
+        req(n(json!({}))),
+        req(n(json!({"maximum": 9}))),
+        &[("request-body-max-set", W)],
+    );
+    expect(
+        req(n(json!({}))),
+        req(n(json!({"minimum": 1}))),
+        &[("request-body-min-set", W)],
+    );
+    expect(
+        req(n(json!({"minimum": 1}))),
+        req(n(json!({"minimum": 2}))),
+        &[("request-body-min-increased", E)],
+    );
+    expect(
+        req(n(json!({"minimum": 2}))),
+        req(n(json!({"minimum": 1}))),
+        &[("request-body-min-decreased", I)],
+    );
+    let comps = json!({"schemas": {"A": {"type": "object"}, "B": {"type": "string"}, "C": {"type": "integer"}}});
+    let list = |refs: &[&str]| -> Value {
+        refs.iter()
+            .map(|r| json!({"$ref": format!("#/components/schemas/{r}")}))
+            .collect()
+    };
+    let body = |side: fn(Value) -> Value, key: &str, refs: &[&str]| {
+        with_components(side(json!({ key: list(refs) })), comps.clone())
+    };
+    let member = |side: fn(Value) -> Value, key: &str, refs: &[&str]| {
+        with_components(side(obj_p(json!({ key: list(refs) }), true)), comps.clone())
+    };
+    for (old, new, id, level) in [
+        (
+            body(req, "anyOf", &["A", "B"]),
+            body(req, "anyOf", &["A", "B", "C"]),
+            "request-body-any-of-added",
+            I,
+        ),
+        (
+            body(req, "anyOf", &["A", "B", "C"]),
+            body(req, "anyOf", &["A", "B"]),
+            "request-body-any-of-removed",
+            E,
+        ),
+        (
+            member(req, "oneOf", &["A", "B"]),
+            member(req, "oneOf", &["A", "B", "C"]),
+            "request-property-one-of-added",
+            I,
+        ),
+        (
+            member(req, "oneOf", &["A", "B", "C"]),
+            member(req, "oneOf", &["A", "B"]),
+            "request-property-one-of-removed",
+            E,
+        ),
+        (
+            member(resp, "anyOf", &["A", "B"]),
+            member(resp, "anyOf", &["A", "B", "C"]),
+            "response-property-any-of-added",
+            I,
+        ),
+        (
+            member(resp, "anyOf", &["A", "B", "C"]),
+            member(resp, "anyOf", &["A", "B"]),
+            "response-property-any-of-removed",
+            I,
+        ),
+        (
+            body(resp, "oneOf", &["A", "B"]),
+            body(resp, "oneOf", &["A", "B", "C"]),
+            "response-body-one-of-added",
+            E,
+        ),
+        (
+            body(resp, "oneOf", &["A", "B", "C"]),
+            body(resp, "oneOf", &["A", "B"]),
+            "response-body-one-of-removed",
+            I,
+        ),
+    ] {
+        expect(old, new, &[(id, level)]);
+    }
+}
