@@ -794,6 +794,10 @@ fn notes_facts(section: &str) -> PageFacts {
             facts.bearer = true;
         }
     }
+    // NOTES.md may say it in prose ("a bearer token by default") rather than as a header.
+    if section.to_ascii_lowercase().contains("bearer token") {
+        facts.bearer = true;
+    }
     facts
 }
 
@@ -972,9 +976,24 @@ impl<'a> Spec<'a> {
         }
     }
 
-    /// A schema marked itself: on the node, its reference target or any of its branches.
+    /// A schema marked itself: on the node, its reference target or an `allOf` part (all
+    /// of which describe the same value). A marker on an `anyOf`/`oneOf` alternative is
+    /// about that alternative (a value form, guessed enum values), not about the member.
     fn marked_schema(&self, v: &'a Value) -> bool {
-        self.branches((v, false)).iter().any(|(_, m)| *m)
+        self.marked_in_all_of(v, 0)
+    }
+
+    fn marked_in_all_of(&self, raw: &'a Value, depth: usize) -> bool {
+        let v = self.deref(raw);
+        if is_marked(raw) || is_marked(v) {
+            return true;
+        }
+        depth < MAX_BRANCH_DEPTH
+            && v.get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|part| self.marked_in_all_of(part, depth + 1))
     }
 
     fn all_branches(&self, nodes: &[Node<'a>]) -> Vec<Node<'a>> {

@@ -467,7 +467,8 @@ fn notes_facts_per_provider() {
     assert!(member(ec, Place::Response, "errors[].source.pointer").is_some());
     assert!(notes["rocketkor"].bearer);
     let insly = &notes["insly"];
-    assert!(!insly.bearer);
+    // "accept it as a configurable auth (a bearer token by default)": prose, not a header.
+    assert!(insly.bearer);
     assert!(insly.urls.contains("https://<tenant>.insly.com"));
     assert!(insly.statuses.is_empty());
 }
@@ -858,7 +859,8 @@ fn unmarked_servers_and_security() {
     );
     spec["servers"][0]["variables"]["tenant"]["x-assumption"] = json!("placeholder");
     assert_eq!(found(&docs, "insly", &spec), vec![]);
-    spec["components"]["securitySchemes"] = json!({"token": {"type": "http", "scheme": "bearer"}});
+    // NOTES.md vouches for a bearer token (a_bearer_scheme_documented_by_notes_prose), not basic.
+    spec["components"]["securitySchemes"] = json!({"token": {"type": "http", "scheme": "basic"}});
     assert_eq!(
         found(&docs, "insly", &spec),
         one(Kind::Unmarked, "-", "security.token")
@@ -1462,6 +1464,29 @@ fn a_bearer_scheme_documented_by_the_page_alone() {
     assert_eq!(
         found(&docs, "rocketkor", &spec),
         one(Kind::Unmarked, "-", "security.bearer")
+    );
+}
+
+#[test]
+fn a_bearer_scheme_documented_by_notes_prose() {
+    let mut files = BTreeMap::new();
+    for p in drift::PAGES {
+        files.insert(p.file.to_string(), page_text(p.file));
+    }
+    files.insert(drift::NOTES_FILE.to_string(), page_text(drift::NOTES_FILE));
+    let mut spec = spec_from_pages(&Docs::from_texts(&files).unwrap(), "insly");
+    spec["components"]["securitySchemes"] = json!({"token": {"type": "http", "scheme": "bearer"}});
+    assert_eq!(
+        found(&Docs::from_texts(&files).unwrap(), "insly", &spec),
+        vec![]
+    );
+    let notes = page_text(drift::NOTES_FILE).replace("a bearer token by default", "a token");
+    files.insert(drift::NOTES_FILE.to_string(), notes);
+    let docs = Docs::from_texts(&files).unwrap();
+    assert!(!docs.notes("insly").unwrap().bearer);
+    assert_eq!(
+        found(&docs, "insly", &spec),
+        one(Kind::Unmarked, "-", "security.token")
     );
 }
 

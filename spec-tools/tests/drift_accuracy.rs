@@ -87,7 +87,7 @@ fn require_row(text: &str, name: &str) -> String {
 }
 
 /// What the spec says about a member: marked itself (on the property, the schema it refers
-/// to or one of its branches), required. Independent of the drift module's walk.
+/// to or an `allOf` part), required. Independent of the drift module's walk.
 struct SpecMember {
     own: bool,
     required: bool,
@@ -116,6 +116,20 @@ fn branches<'a>(root: &'a Value, v: &'a Value, out: &mut Vec<&'a Value>) {
 
 fn marked(v: &Value) -> bool {
     v.get("x-assumption").is_some()
+}
+
+/// A member's own marker: on it, the schema it refers to or an `allOf` part of either (a
+/// marker on an `anyOf`/`oneOf` alternative is about that alternative).
+fn own_marker(root: &Value, v: &Value) -> bool {
+    let target = deref(root, v);
+    marked(v)
+        || marked(target)
+        || target
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|part| own_marker(root, part))
 }
 
 fn spec_member(spec: &Value, operation: &str, member: &str) -> SpecMember {
@@ -160,11 +174,7 @@ fn spec_member(spec: &Value, operation: &str, member: &str) -> SpecMember {
                 .collect();
         }
     }
-    let mut leaf = Vec::new();
-    for n in &nodes {
-        branches(spec, n, &mut leaf);
-    }
-    let own = leaf.iter().any(|b| marked(b));
+    let own = nodes.iter().any(|n| own_marker(spec, n));
     SpecMember { own, required }
 }
 
