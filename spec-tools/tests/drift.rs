@@ -723,13 +723,31 @@ fn unmarked_members_and_markers() {
             "request.data.attributes.nickname"
         )
     );
-    // Its own marker (also through a $ref or a branch) covers it and what is beneath it.
+    // Its own marker (also through a $ref or an allOf part) covers it and what is beneath it.
     ecurring_attrs(&mut spec)["properties"]["nickname"]["x-assumption"] = json!("ours");
     assert_eq!(found(&docs, "ecurring", &spec), vec![]);
     spec["components"]["schemas"] = json!({"Nick": {"type": "string", "x-assumption": "ours"}});
     ecurring_attrs(&mut spec)["properties"]["nickname"] =
         json!({"allOf": [{"$ref": "#/components/schemas/Nick"}]});
     assert_eq!(found(&docs, "ecurring", &spec), vec![]);
+    ecurring_attrs(&mut spec)["properties"]["nickname"] =
+        json!({"$ref": "#/components/schemas/Nick"});
+    assert_eq!(found(&docs, "ecurring", &spec), vec![]);
+    // A marker on one alternative (guessed enum values, a value form) is about that
+    // alternative, not the member.
+    for key in ["anyOf", "oneOf"] {
+        ecurring_attrs(&mut spec)["properties"]["nickname"] =
+            json!({ key: [{"$ref": "#/components/schemas/Nick"}, {"type": "integer"}] });
+        assert_eq!(
+            found(&docs, "ecurring", &spec),
+            one(
+                Kind::Unmarked,
+                "updateCustomer",
+                "request.data.attributes.nickname"
+            ),
+            "{key}"
+        );
+    }
     // A marker on a documented ancestor does not cover it.
     let mut spec = base.clone();
     ecurring_attrs(&mut spec)["properties"]["nickname"] = json!({"type": "string"});
