@@ -3318,3 +3318,49 @@ fn body_bounds_and_alternatives_each_id() {
         expect(old, new, &[(id, level)]);
     }
 }
+
+/// Only a string enum beside a plain string is an open enum: an integer enum beside a
+/// string is two alternatives, and a new integer value is a closed enum's (oasdiff's WARN).
+#[test]
+fn an_integer_enum_beside_a_string_is_not_open() {
+    let pair = |e: Value| json!({"anyOf": [{"type": "integer", "enum": e}, {"type": "string"}]});
+    let got_ids = got(
+        &resp(obj_p(pair(json!([1])), true)),
+        &resp(obj_p(pair(json!([1, 2])), true)),
+    );
+    assert!(
+        !got_ids.contains(&("response-property-open-enum-value-added".to_string(), I)),
+        "{got_ids:?}"
+    );
+    // And a string without an enum beside a plain string is no enum at all.
+    let strings =
+        |max: u64| json!({"anyOf": [{"type": "string", "maxLength": max}, {"type": "string"}]});
+    let text = |max: u64| json!({"type": "string", "maxLength": max});
+    assert_eq!(
+        got(
+            &resp(obj_p(strings(5), true)),
+            &resp(obj_p(strings(6), true))
+        ),
+        got(
+            &resp(obj_p(
+                json!({"anyOf": [text(5), {"type": "integer"}]}),
+                true
+            )),
+            &resp(obj_p(
+                json!({"anyOf": [text(6), {"type": "integer"}]}),
+                true
+            ))
+        ),
+    );
+}
+
+/// An `allOf` part that brings `items` where the other parts have none keeps them.
+#[test]
+fn items_from_an_all_of_part_are_compared() {
+    let array = |item: &str| json!({"allOf": [{"type": "array"}, {"items": {"type": item}}]});
+    expect(
+        req(obj_p(array("string"), false)),
+        req(obj_p(array("integer"), false)),
+        &[("request-property-type-changed", E)],
+    );
+}
