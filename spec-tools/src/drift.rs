@@ -166,6 +166,9 @@ pub struct PageFacts {
     pub headers: BTreeSet<String>,
     /// The page shows a `Bearer` token.
     pub bearer: bool,
+    /// NOTES.md: "`name` is described as a string but is used as an object": the type a
+    /// member really has where its page says another, by member name.
+    pub used_as: BTreeMap<String, DocType>,
 }
 
 impl PageFacts {
@@ -794,9 +797,30 @@ fn notes_facts(section: &str) -> PageFacts {
             facts.bearer = true;
         }
     }
-    // NOTES.md may say it in prose ("a bearer token by default") rather than as a header.
-    if section.to_ascii_lowercase().contains("bearer token") {
+    // NOTES.md may say it in prose ("accept it as a configurable auth (a bearer token by
+    // default)") rather than as a header; "not a bearer token" says the opposite.
+    let prose = section.to_ascii_lowercase();
+    if prose.match_indices("bearer token").any(|(at, _)| {
+        !prose[..at].trim_end().ends_with("not a") && !prose[..at].trim_end().ends_with("no")
+    }) {
         facts.bearer = true;
+    }
+    for sentence in section.split(['\n', '.']) {
+        let sentence = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+        let Some((name, rest)) = sentence
+            .trim_start_matches(['-', ' '])
+            .strip_prefix('`')
+            .and_then(|s| s.split_once("` is described as "))
+        else {
+            continue;
+        };
+        let Some((_, used)) = rest.split_once(" but is used as ") else {
+            continue;
+        };
+        let used = used.trim_start_matches("an ").trim_start_matches("a ");
+        if let Some(t) = used.split_whitespace().next().and_then(annotation_type) {
+            facts.used_as.insert(name.to_string(), t);
+        }
     }
     facts
 }
@@ -1169,18 +1193,18 @@ impl<'a> Spec<'a> {
         }
     }
 
-    /// Mismatch messages for a documented member found in the spec.
+    /// Mismatch messages for a documented member found in the spec. A marker does not
+    /// silence them (it may be about another fact of the member, a pattern say); where
+    /// NOTES.md says the member is used as another type than its page says, that type is
+    /// what the spec must have.
     fn compare(
         &self,
         m: &Member,
         spec_required: bool,
         leaf: &[Node<'a>],
-        own_marker: bool,
+        used_as: Option<DocType>,
     ) -> Vec<String> {
         let mut out = Vec::new();
-        if own_marker {
-            return out;
-        }
         match m.required {
             Some(true) if !spec_required => {
                 out.push("the page says required, the spec makes it optional".to_string())
@@ -1190,10 +1214,14 @@ impl<'a> Spec<'a> {
             }
             _ => {}
         }
-        if !m.types.is_empty() {
+        let documented: Vec<DocType> = match used_as {
+            Some(t) => vec![t],
+            None => m.types.clone(),
+        };
+        if !documented.is_empty() {
             if let Some(spec_types) = self.types(leaf) {
-                if !m.types.iter().any(|t| compatible(*t, &spec_types)) {
-                    let doc: Vec<&str> = m.types.iter().map(|t| t.name()).collect();
+                if !documented.iter().any(|t| compatible(*t, &spec_types)) {
+                    let doc: Vec<&str> = documented.iter().map(|t| t.name()).collect();
                     let spec: Vec<&str> = spec_types.iter().copied().collect();
                     out.push(format!(
                         "the page types it {}, the spec {}",
@@ -1489,7 +1517,8 @@ fn check_operation<'a>(
                             .get("schema")
                             .map(|s| vec![(s, false)])
                             .unwrap_or_default();
-                        for msg in spec.compare(m, spec_required, &leaf, is_marked(p)) {
+                        let used_as = notes.used_as.get(name).copied();
+                        for msg in spec.compare(m, spec_required, &leaf, used_as) {
                             findings.push(finding(
                                 Kind::Mismatch,
                                 format!("parameters.{name}"),
@@ -1547,9 +1576,9 @@ fn check_operation<'a>(
                         .and_then(Value::as_array)
                         .is_some_and(|r| r.iter().any(|x| x.as_str() == Some(name.as_str())))
                 });
-                let own = leaf.iter().any(|(raw, _)| spec.marked_schema(raw));
                 let joined = join(&norm);
-                for msg in spec.compare(m, spec_required, &leaf, own) {
+                let used_as = notes.used_as.get(&name).copied();
+                for msg in spec.compare(m, spec_required, &leaf, used_as) {
                     findings.push(finding(
                         Kind::Mismatch,
                         format!("{prefix}.{joined}"),

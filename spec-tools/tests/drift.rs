@@ -466,6 +466,10 @@ fn notes_facts_per_provider() {
     assert!(ec.headers.contains("X-Authorization"));
     assert!(member(ec, Place::Response, "errors[].source.pointer").is_some());
     assert!(notes["rocketkor"].bearer);
+    assert_eq!(
+        notes["rocketkor"].used_as,
+        BTreeMap::from([("metadata".to_string(), DocType::Object)])
+    );
     let insly = &notes["insly"];
     // "accept it as a configurable auth (a bearer token by default)": prose, not a header.
     assert!(insly.bearer);
@@ -595,12 +599,29 @@ fn spec_from_pages(docs: &Docs, provider: &str) -> Value {
                 (s.to_string(), json!({"description": "ok", "content": {"application/json": {"schema": schema}}}))
             })
             .collect();
+        let mut request = schema_of(f, Place::Request, &params);
+        // NOTES.md's "described as X but used as Y" is the type the spec must have.
+        for (name, used) in docs
+            .notes(provider)
+            .map(|n| &n.used_as)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(p) = request["properties"].get_mut(name) {
+                let t = match used {
+                    DocType::Object => "object",
+                    DocType::Array => "array",
+                    other => panic!("no test for used_as {other:?}"),
+                };
+                *p = json!({"type": t});
+            }
+        }
         paths.insert(
             format!("/{}", page.operation),
             json!({"post": {
                 "operationId": page.operation,
                 "parameters": parameters,
-                "requestBody": {"content": {"application/json": {"schema": schema_of(f, Place::Request, &params)}}},
+                "requestBody": {"content": {"application/json": {"schema": request}}},
                 "responses": responses,
             }}),
         );
@@ -930,8 +951,12 @@ fn mismatch_required() {
     // Conditional fields (`stateCode`) are not held to either.
     rk_body(&mut spec)["properties"]["addresses"]["items"]["required"] =
         json!(["type", "streetLine1", "zipCode", "stateCode"]);
+    // A marker on the member (it may be about another of its facts) does not silence it.
     rk_body(&mut spec)["properties"]["gender"]["x-assumption"] = json!("we require it");
-    assert_eq!(found(&docs, "rocketkor", &spec), vec![]);
+    assert_eq!(
+        found(&docs, "rocketkor", &spec),
+        one(Kind::Mismatch, "updateIndividualCustomer", "request.gender")
+    );
     // A path parameter the page requires.
     let mut spec = spec_from_pages(&docs, "ecurring");
     spec["paths"]["/updateCustomer"]["post"]["parameters"][0]["required"] = json!(false);
@@ -986,7 +1011,7 @@ fn mismatch_types() {
         (
             "FirstName",
             json!({"type": "integer", "x-assumption": "ours"}),
-            false,
+            true,
         ),
         ("Email", json!({"properties": {}}), true),
         ("Email", json!({"items": {"type": "string"}}), true),
@@ -1506,6 +1531,39 @@ fn a_bearer_scheme_documented_by_notes_prose() {
         found(&docs, "insly", &spec),
         one(Kind::Unmarked, "-", "security.token")
     );
+}
+
+#[test]
+fn notes_used_as_sets_the_type_the_spec_must_have() {
+    let mut files = BTreeMap::new();
+    for p in drift::PAGES {
+        files.insert(p.file.to_string(), page_text(p.file));
+    }
+    files.insert(drift::NOTES_FILE.to_string(), page_text(drift::NOTES_FILE));
+    let docs = Docs::from_texts(&files).unwrap();
+    let text = std::fs::read_to_string(repo().join("specs/rocketkor.yaml")).unwrap();
+    let spec = drift::parse_spec(&text).unwrap();
+    assert_eq!(found(&docs, "rocketkor", &spec), vec![]);
+    // Without the NOTES.md sentence, the page's "string" stands against the spec's object.
+    let notes = page_text(drift::NOTES_FILE).replace(
+        "`metadata` is described as a string but is used as an object",
+        "`metadata` is free-form",
+    );
+    files.insert(drift::NOTES_FILE.to_string(), notes);
+    let docs = Docs::from_texts(&files).unwrap();
+    assert_eq!(
+        found(&docs, "rocketkor", &spec),
+        one(
+            Kind::Mismatch,
+            "updateIndividualCustomer",
+            "request.metadata"
+        )
+    );
+    // Prose that denies a bearer token does not document one.
+    let denied = drift::extract_notes("Insly\n- The token is not a bearer token.\n");
+    assert!(!denied["insly"].bearer);
+    let said = drift::extract_notes("Insly\n- Send a bearer token by default.\n");
+    assert!(said["insly"].bearer);
 }
 
 #[test]
