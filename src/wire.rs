@@ -163,6 +163,18 @@ impl FlexBool {
     pub fn get(&self) -> bool {
         self.value
     }
+
+    /// Whether the wire form is one of the plain yes/no forms the specs list: `true`,
+    /// `false`, `0`, `1`, `"0"`, `"1"`, `"true"`, `"false"`. Anything else (`2`, `"N"`,
+    /// `""`) is read by [`get`](Self::get) as PHP would, but a decision that moves money
+    /// should not rest on it.
+    pub fn is_plain(&self) -> bool {
+        match &self.wire {
+            WireBool::Bool => true,
+            WireBool::Int(i) => *i == 0 || *i == 1,
+            WireBool::Text(s) => ["0", "1", "true", "false"].contains(&s.as_str()),
+        }
+    }
 }
 
 impl From<bool> for FlexBool {
@@ -368,6 +380,28 @@ mod tests {
         );
         let e = serde_json::from_str::<FlexBool>("[1]").unwrap_err();
         assert!(e.to_string().contains("a boolean, 0/1"), "{e}");
+    }
+
+    #[test]
+    fn only_the_listed_yes_no_forms_are_plain() {
+        for plain in [
+            "true",
+            "false",
+            "0",
+            "1",
+            "\"0\"",
+            "\"1\"",
+            "\"true\"",
+            "\"false\"",
+        ] {
+            let b: FlexBool = serde_json::from_str(plain).unwrap();
+            assert!(b.is_plain(), "{plain}");
+        }
+        for other in ["2", "-1", "\"\"", "\"N\"", "\"TRUE\"", "\" 1\"", "\"yes\""] {
+            let b: FlexBool = serde_json::from_str(other).unwrap();
+            assert!(!b.is_plain(), "{other}");
+        }
+        assert!(FlexBool::from(false).is_plain());
     }
 
     #[test]

@@ -445,12 +445,13 @@ fn a_number_sent_as_a_string_must_hold_a_number() {
 
 // --- Yes/no values: only the documented forms --------------------------------------------
 
-/// FlexBool lists the forms its description documents, each branch closed by an `enum`
-/// (so a mock sends, and another language's client expects, only those), and every form
-/// means what `wire::FlexBool` reads it as.
+/// FlexBool lists the forms NOTES.md names (booleans, 0/1, "0"/"1") and, marked as our
+/// guess, "true"/"false" as text; each branch is closed by an `enum` (so a mock sends, and
+/// another language's client expects, only those), and every form means what
+/// `wire::FlexBool` reads it as.
 #[test]
 fn a_yes_no_value_has_only_its_documented_forms() {
-    for provider in ["rentalcover", "insly", "ecurring"] {
+    for provider in ["rentalcover", "insly", "ecurring", "rocketkor"] {
         let spec = spec(provider);
         let flex = &spec["components"]["schemas"]["FlexBool"];
         let mut forms = Vec::new();
@@ -458,6 +459,12 @@ fn a_yes_no_value_has_only_its_documented_forms() {
             match branch["type"].as_str().unwrap() {
                 "boolean" => forms.extend([json!(true), json!(false)]),
                 other => {
+                    if other == "string" {
+                        assert!(
+                            branch["x-assumption"].is_string(),
+                            "{provider}: \"true\"/\"false\" as text are a guess, to be marked"
+                        );
+                    }
                     let values = branch["enum"]
                         .as_array()
                         .unwrap_or_else(|| panic!("{provider}: FlexBool's {other} form is open"));

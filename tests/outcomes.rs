@@ -389,6 +389,11 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
     declined["response"]["declined"] = json!(true);
     let mut declined_with_message = declined.clone();
     declined_with_message["message"] = json!("Underwriting referral needed");
+    let declined_as = |value: Value| {
+        let mut body = documented.clone();
+        body["response"]["declined"] = value;
+        body
+    };
     let mut refused_with_policy = documented.clone();
     refused_with_policy["status"] = json!(0);
     let cases = [
@@ -419,6 +424,13 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
         (declined_with_message, "Underwriting referral needed"),
         // Status 0 beside a re-priced policy (the applied shape): the status decides.
         (refused_with_policy, "status 0: the change was refused"),
+        // Every plain "yes" form of `declined` is a refusal.
+        (declined_as(json!(1)), "the insurer declined the change"),
+        (declined_as(json!("1")), "the insurer declined the change"),
+        (
+            declined_as(json!("true")),
+            "the insurer declined the change",
+        ),
     ];
     for (body, message) in cases {
         let server = Scripted::start(vec![Act::json(200, &body)]).await;
@@ -455,6 +467,11 @@ async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
         body["status"] = status;
         body
     };
+    let with_declined = |declined: Value| {
+        let mut body = fixture("insly", "update_policy.response.json");
+        body["response"]["declined"] = declined;
+        body
+    };
     for body in [
         with_status(json!("2")),
         with_status(json!("error")),
@@ -465,6 +482,11 @@ async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
         json!({"status": "1"}),
         // A reason in the refused shape, but a status that is neither 0 nor 1.
         json!({"status": 2, "response": "maybe"}),
+        // A `declined` that is no plain yes/no: neither "refused" nor "accepted" is safe.
+        with_declined(json!("N")),
+        with_declined(json!(2)),
+        with_declined(json!("")),
+        with_declined(json!("maybe")),
     ] {
         let server = Scripted::start(vec![Act::json(200, &body)]).await;
         let err = insly_client(&server.base)

@@ -235,9 +235,10 @@ impl Accepted {
                 refused.message.as_deref(),
             ),
         };
-        let declined = adjustment
-            .and_then(|a| a.declined.as_ref())
-            .is_some_and(|d| d.get());
+        // Only a plain yes/no decides a refusal: `"N"` or `2` would be a guess either way,
+        // and on an at-most-once change a wrong "refused" invites a second charge.
+        let declined_flag = adjustment.and_then(|a| a.declined.as_ref());
+        let declined = declined_flag.is_some_and(|d| d.is_plain() && d.get());
         let status = raw_status.and_then(|s| s.as_decimal());
         if let Some(message) = refusal(status, declined, text, message) {
             return Err(Error::Declined {
@@ -253,6 +254,10 @@ impl Accepted {
                 reason,
             ))
         };
+        if let Some(flag) = declined_flag.filter(|d| !d.is_plain()) {
+            let wire = serde_json::to_string(flag).unwrap_or_default();
+            return unreadable(format!("declined is {wire}, not a plain yes/no"));
+        }
         if let (Some(raw_status), None) = (raw_status, status) {
             return unreadable(format!("status is {raw_status:?}, not a number"));
         }

@@ -413,3 +413,47 @@ fn same_value(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The Insly spec ties `status` to `response` (a mock may only send coherent answers):
+    /// exactly the applied or the refused shape matches, never a status 1 without the
+    /// re-priced policy.
+    #[test]
+    fn insly_status_and_response_are_tied() {
+        let spec: Value = serde_json::from_str(super::super::Service::Insly.spec_json()).unwrap();
+        let mut schemas = Schemas::compile(&spec).unwrap();
+        let id = schemas
+            .add(&json!({"$ref": "#/components/schemas/UpdatePolicyResponse"}))
+            .unwrap();
+        let documented = spec.pointer(
+            "/paths/~1api~1policy~1update/post/responses/200/content/application~1json/examples/documented/value",
+        );
+        let documented = documented.expect("the documented example").clone();
+        for valid in [
+            documented.clone(),
+            json!({"response": {"declined": false}}),
+            json!({"status": 0, "response": "Policy is locked"}),
+            json!({"status": "0", "response": [], "message": "MTA not allowed"}),
+            json!({"status": "0", "response": null}),
+        ] {
+            assert!(schemas.validate(id, &valid).is_ok(), "{valid}");
+        }
+        let mut refused_with_policy = documented;
+        refused_with_policy["status"] = json!(0);
+        for invalid in [
+            json!({"status": 1, "response": null}),
+            json!({"status": "1", "response": []}),
+            json!({"status": "1", "response": "done"}),
+            json!({"status": "1"}),
+            json!({"response": "done"}),
+            json!({"status": 2, "response": "maybe"}),
+            refused_with_policy,
+        ] {
+            assert!(schemas.validate(id, &invalid).is_err(), "{invalid}");
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //!
 //! - `cases/<name>.yaml`: `{source, base, revision, expect: [{id, level}]}` with inline
 //!   documents (`source` starts with `oasdiff` for a case ported from oasdiff's tests, or
-//!   is `ours`).
+//!   is `ours`; our own cases also carry `oasdiff: [{id, level}]`, what oasdiff reports).
 //! - `mutations.yaml`: `[{name, spec, edits, expect, semver}]`: the base is
 //!   `specs/<spec>.yaml`, the revision the same with the RFC 6902 `add`/`remove`/`replace`
 //!   edits applied in order.
@@ -72,6 +72,8 @@ pub struct Pair {
     pub why: Option<String>,
     /// What its `disagreements.yaml` entry says the classifier reports, if listed.
     pub listed_reported: Option<BTreeSet<Expectation>>,
+    /// For our own cases: what oasdiff reports for the pair (its `oasdiff` list).
+    pub oasdiff: Option<BTreeSet<Expectation>>,
 }
 
 impl Pair {
@@ -186,14 +188,21 @@ impl Report {
              set of `(id, level)` the classifier reports equals the expected set.\n\n",
         );
         let ours = self.pairs.iter().filter(|p| !p.anchored()).count();
+        let departing: Vec<&Pair> = self
+            .pairs
+            .iter()
+            .filter(|p| p.oasdiff.as_ref().is_some_and(|o| *o != p.expected))
+            .collect();
         let _ = writeln!(
             out,
             "**{} pairs anchored on oasdiff (its ported cases and mutations of our specs), \
-             {} agree: {:.1}%.** Our own cases ({ours}) state decisions of ours, some where \
-             oasdiff reports otherwise or nothing; they must all agree and are not counted.\n",
+             {} agree: {:.1}%.** Our own cases ({ours}) state decisions of ours, {} of them \
+             where oasdiff reports otherwise (listed below); they must all agree and are not \
+             counted.\n",
             self.anchored().count(),
             self.agreeing(),
-            self.percentage()
+            self.percentage(),
+            departing.len()
         );
         out.push_str("| source | pairs | agree | % |\n|---|---:|---:|---:|\n");
         for origin in [Origin::Oasdiff, Origin::Ours, Origin::Mutation] {
@@ -238,6 +247,28 @@ impl Report {
                             .unwrap_or_else(|| "(not built)".to_string())
                     ),
                     cell(pair.why.as_deref().unwrap_or("(not listed)"))
+                );
+            }
+        }
+        out.push_str("\n## Our cases that depart from oasdiff (not counted)\n\n");
+        if departing.is_empty() {
+            out.push_str("None.\n");
+        } else {
+            out.push_str(
+                "What oasdiff reports is read from its checker code, like every `expect` of \
+                 the corpus (oasdiff was not run).\n\n\
+                 | pair | oasdiff | specs diff | why |\n|---|---|---|---|\n",
+            );
+            for pair in departing {
+                let oasdiff = pair.oasdiff.as_ref().map(set_text).unwrap_or_default();
+                let why = pair.source.trim_start_matches("ours:").trim();
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    cell(&pair.name),
+                    cell(&oasdiff),
+                    cell(&set_text(&pair.expected)),
+                    cell(why)
                 );
             }
         }
@@ -431,6 +462,15 @@ fn case_pair(name: &str, case: &Value) -> Result<Pair, String> {
         Origin::Ours
     };
     let expected = expectations(case.get("expect"))?;
+    // Our own case states our decision; it must also say what oasdiff reports, so that a
+    // departure from oasdiff is listed (AGREEMENT.md), not hidden by not being counted.
+    let oasdiff = match origin {
+        Origin::Ours => Some(
+            expectations(case.get("oasdiff"))
+                .map_err(|e| format!("our own case needs an `oasdiff` list: {e}"))?,
+        ),
+        _ => None,
+    };
     let side = |key: &str| -> Result<Value, String> {
         let value = case.get(key).cloned().ok_or(format!("no `{key}`"))?;
         Spec::from_value(value, key)
@@ -446,6 +486,7 @@ fn case_pair(name: &str, case: &Value) -> Result<Pair, String> {
         reported: Some(reported(&base, &revision)),
         why: None,
         listed_reported: None,
+        oasdiff,
     })
 }
 
@@ -491,6 +532,7 @@ fn mutation_pair(
         reported: Some(reported(&base, &revision)),
         why: None,
         listed_reported: None,
+        oasdiff: None,
     })
 }
 

@@ -2538,8 +2538,24 @@ impl TempCorpus {
         std::fs::create_dir_all(dir.join("cases")).unwrap();
         TempCorpus(dir)
     }
+    /// A case; one of ours also says oasdiff reports the same (see `case_departing`).
     fn case(&self, name: &str, source: &str, old: Value, new: Value, expect: Value) {
-        let case = json!({"source": source, "base": old, "revision": new, "expect": expect});
+        let oasdiff = source.starts_with("ours").then(|| expect.clone());
+        self.case_departing(name, source, old, new, expect, oasdiff);
+    }
+    fn case_departing(
+        &self,
+        name: &str,
+        source: &str,
+        old: Value,
+        new: Value,
+        expect: Value,
+        oasdiff: Option<Value>,
+    ) {
+        let mut case = json!({"source": source, "base": old, "revision": new, "expect": expect});
+        if let Some(oasdiff) = oasdiff {
+            case["oasdiff"] = oasdiff;
+        }
         std::fs::write(
             self.0.join(format!("cases/{name}.yaml")),
             serde_json::to_string(&case).unwrap(),
@@ -2627,6 +2643,22 @@ fn corpus_agreement_and_failure_conditions() {
         optional(),
         json!([]),
     );
+    c.case_departing(
+        "ours-departs",
+        "ours: we say more",
+        optional(),
+        required(),
+        became_required.clone(),
+        Some(json!([])),
+    );
+    c.case_departing(
+        "ours-silent",
+        "ours: no oasdiff list",
+        optional(),
+        required(),
+        became_required.clone(),
+        None,
+    );
     c.file(
         "disagreements.yaml",
         "- {case: listed, why: on purpose, reported: [{id: request-property-became-optional, level: INFO}]}\n\
@@ -2653,6 +2685,7 @@ fn corpus_agreement_and_failure_conditions() {
             "listed-changed",
             "listed",
             "none",
+            "ours-departs",
             "ours-listed",
             "ours-ok",
             "ours-wrong",
@@ -2667,7 +2700,7 @@ fn corpus_agreement_and_failure_conditions() {
     assert!((report.percentage() - 100.0 * 4.0 / 7.0).abs() < 1e-9);
     assert_eq!(report.pairs[0].origin, corpus::Origin::Oasdiff);
     assert_eq!(report.pairs[5].origin, corpus::Origin::Ours);
-    assert_eq!(report.pairs[9].origin, corpus::Origin::Mutation);
+    assert_eq!(report.pairs[10].origin, corpus::Origin::Mutation);
     let problems = report.problems().join("\n");
     assert!(
         problems.contains("holds 7 pairs anchored on oasdiff, fewer than 100"),
@@ -2703,14 +2736,25 @@ fn corpus_agreement_and_failure_conditions() {
         "{problems}"
     );
     assert!(problems.contains("m-bad-edit: edit #1"), "{problems}");
+    assert!(
+        problems.contains("cases/ours-silent: our own case needs an `oasdiff` list"),
+        "{problems}"
+    );
     let md = report.render_agreement();
     assert!(
-        md.contains("**7 pairs anchored on oasdiff (its ported cases and mutations of our specs), 4 agree: 57.1%.** Our own cases (3)"),
+        md.contains(
+            "| ours-departs | (none) | request-property-became-required ERR | we say more |"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("| ours-ok |"), "{md}");
+    assert!(
+        md.contains("**7 pairs anchored on oasdiff (its ported cases and mutations of our specs), 4 agree: 57.1%.** Our own cases (4) state decisions of ours, 1 of them where oasdiff reports otherwise"),
         "{md}"
     );
     assert!(md.contains("| oasdiff cases | 6 | 3 | 50.0 |"), "{md}");
     assert!(
-        md.contains("| our cases (not counted) | 3 | 1 | 33.3 |"),
+        md.contains("| our cases (not counted) | 4 | 2 | 50.0 |"),
         "{md}"
     );
     assert!(
@@ -2788,7 +2832,7 @@ fn corpus_input_errors() {
     c.file("cases/bad-level.yaml", "{source: ours, base: {openapi: 3.0.0, paths: {}}, revision: {openapi: 3.0.0, paths: {}}, expect: [{id: x, level: LOUD}]}");
     c.file(
         "cases/not-openapi.yaml",
-        "{source: ours, base: {a: 1}, revision: {openapi: 3.0.0, paths: {}}, expect: []}",
+        "{source: oasdiff x, base: {a: 1}, revision: {openapi: 3.0.0, paths: {}}, expect: []}",
     );
     c.file("disagreements.yaml", "{case: x}");
     c.file("mutations.yaml", "- {name: m, spec: '../etc', edits: [], expect: []}\n- {name: n, spec: missing, edits: [], expect: []}\n");
