@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # All benchmarks side by side in one run, written to BENCHMARKS.md: call overhead of the
-# facade against hand-written reqwest + serde (sequential and 64 in flight), decoding
-# against hand-written structs and serde_json::Value, the sandbox against Prism, build
-# cost of one provider against all four, and 10,000 calls through one client.
+# facade against hand-written reqwest + serde into typed structs (sequential and 64 in
+# flight), decoding against hand-written structs and serde_json::Value, 100,000 calls
+# through one client, the sandbox against a bare axum server and Prism, and the build of a
+# one-provider user program against the same program on bare reqwest + serde + tokio.
 #
 #   scripts/bench.sh           full run (about 10 minutes), rewrites BENCHMARKS.md
 #   scripts/bench.sh --smoke   seconds per line, writes target/bench-smoke.md and only
@@ -22,39 +23,47 @@ else
   cargo bench -q -p partner-bindings --all-features --bench compare | grep '^{' >> "$results"
 fi
 
-echo "== sandbox versus Prism"
+echo "== sandbox versus a bare axum server and Prism"
 if [ -n "$smoke" ]; then
   cargo build -q -p partner-bindings-cli
-  JSON_OUT="$work/prism.json" DURATION=1 SANDBOX_BIN=target/debug/partner-bindings scripts/bench-sandbox.sh
+  cargo build -q -p partner-bindings --example bench_bare_server --features sandbox
+  JSON_OUT="$work/sandbox.json" DURATION=1 SANDBOX_BIN=target/debug/partner-bindings \
+    BARE_BIN=target/debug/examples/bench_bare_server scripts/bench-sandbox.sh
 else
-  JSON_OUT="$work/prism.json" DURATION=10 scripts/bench-sandbox.sh
+  JSON_OUT="$work/sandbox.json" DURATION=10 scripts/bench-sandbox.sh
 fi
-cat "$work/prism.json" >> "$results"
+cat "$work/sandbox.json" >> "$results"
 
 echo "== build cost"
-seconds() { local start=$SECONDS; "$@" >/dev/null 2>&1; echo $((SECONDS - start)); }
+# A user's program with one provider (benches/programs/facade) against the same program
+# written with bare reqwest + serde + tokio and the same TLS (benches/programs/bare), both
+# resolving the workspace's Cargo.lock. Full: clean debug builds, all dependencies, each
+# in its own target dir. Smoke: rebuild of the program only, in target/.
 codegen_ms() { # features -> "provider ms ..." from build.rs's timings
   PARTNER_BINDINGS_CODEGEN_TIMINGS=1 cargo build -vv -p partner-bindings --no-default-features --features "$1" \
     --target-dir "$2" 2>&1 | grep -o 'codegen [a-z]*: [0-9]* ms' | awk '!seen[$0]++ {print $2, $3}' | tr -d ':' | tr '\n' ' '
 }
-if [ -n "$smoke" ]; then
-  # Seconds: rebuild only this crate (dependencies already built), one provider vs four.
-  dir=target
-  one() { touch build.rs; cargo build -p partner-bindings --no-default-features --features rentalcover; }
-  four() { touch build.rs; cargo build -p partner-bindings --no-default-features --features rentalcover,insly,ecurring,rocketkor; }
-  one >/dev/null 2>&1; four >/dev/null 2>&1
-  scope="crate only (dependencies built)"
-else
-  dir=target/bench-build
-  one() { rm -rf "$dir"; cargo build -p partner-bindings --no-default-features --features rentalcover --target-dir "$dir"; }
-  four() { rm -rf "$dir"; cargo build -p partner-bindings --no-default-features --features rentalcover,insly,ecurring,rocketkor --target-dir "$dir"; }
-  scope="clean debug build, all dependencies"
-fi
-one_s=$( { time -p one >/dev/null 2>&1; } 2>&1 | awk '/^real/ {print $2}')
-four_s=$( { time -p four >/dev/null 2>&1; } 2>&1 | awk '/^real/ {print $2}')
+program_build() { # program -> seconds
+  local dir=benches/programs/$1 target
+  cp Cargo.lock "$dir/Cargo.lock"
+  if [ -n "$smoke" ]; then
+    target=target
+    cargo build -q --manifest-path "$dir/Cargo.toml" --target-dir "$target" >/dev/null 2>&1
+    touch "$dir/src/main.rs"
+  else
+    target=target/bench-build/$1
+    rm -rf "$target"
+  fi
+  { time -p cargo build -q --manifest-path "$dir/Cargo.toml" --target-dir "$target" >/dev/null 2>&1; } 2>&1 |
+    awk '/^real/ {print $2}'
+  rm -f "$dir/Cargo.lock"
+}
+scope=$([ -n "$smoke" ] && echo "the program only (dependencies built)" || echo "clean debug build, all dependencies")
+facade_s=$(program_build facade)
+bare_s=$(program_build bare)
 touch build.rs
-timings=$(codegen_ms rentalcover,insly,ecurring,rocketkor "$dir")
-echo "{\"id\":\"build\",\"scope\":\"$scope\",\"one_s\":$one_s,\"four_s\":$four_s,\"codegen\":\"$timings\"}" >> "$results"
+timings=$(codegen_ms rentalcover,insly,ecurring,rocketkor target)
+echo "{\"id\":\"build\",\"scope\":\"$scope\",\"facade_s\":$facade_s,\"bare_s\":$bare_s,\"codegen\":\"$timings\"}" >> "$results"
 
 out=$([ -n "$smoke" ] && echo target/bench-smoke.md || echo BENCHMARKS.md)
 python3 scripts/bench-report.py "$results" "$out" ${smoke:+--smoke}
