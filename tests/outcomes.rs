@@ -424,6 +424,15 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
         (declined_with_message, "Underwriting referral needed"),
         // Status 0 beside a re-priced policy (the applied shape): the status decides.
         (refused_with_policy, "status 0: the change was refused"),
+        // Status 0 decides even beside a `declined` that is no plain yes/no.
+        (
+            {
+                let mut body = refused_with_policy.clone();
+                body["response"]["declined"] = json!("N");
+                body
+            },
+            "status 0: the change was refused",
+        ),
         // Every plain "yes" form of `declined` is a refusal.
         (declined_as(json!(1)), "the insurer declined the change"),
         (declined_as(json!("1")), "the insurer declined the change"),
@@ -487,6 +496,12 @@ async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
         with_declined(json!(2)),
         with_declined(json!("")),
         with_declined(json!("maybe")),
+        // Without a status too.
+        {
+            let mut body = with_declined(json!(2));
+            body.as_object_mut().unwrap().remove("status");
+            body
+        },
     ] {
         let server = Scripted::start(vec![Act::json(200, &body)]).await;
         let err = insly_client(&server.base)
@@ -837,4 +852,22 @@ async fn a_custom_auth_header_is_checked_at_build_time() {
         server.requests()[0].header("x-api-token"),
         Some(INSLY_TOKEN)
     );
+}
+
+/// Every plain "no" form of `declined` leaves the adjustment accepted.
+#[tokio::test]
+async fn insly_a_plain_no_in_declined_is_accepted() {
+    for no in [json!(false), json!(0), json!("0"), json!("false")] {
+        let mut body = fixture("insly", "update_policy.response.json");
+        body["response"]["declined"] = no.clone();
+        let server = Scripted::start(vec![Act::json(200, &body)]).await;
+        let accepted = insly_client(&server.base)
+            .update_policy()
+            .request(insly_change())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("declined {no}: {e:?}"));
+        assert_eq!(accepted.payable(), Some(Decimal::new(10712, 2)), "{no}");
+        assert_eq!(server.count(), 1);
+    }
 }

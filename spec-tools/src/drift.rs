@@ -801,7 +801,10 @@ fn notes_facts(section: &str) -> PageFacts {
     // default)") rather than as a header; "not a bearer token" says the opposite.
     let prose = section.to_ascii_lowercase();
     if prose.match_indices("bearer token").any(|(at, _)| {
-        !prose[..at].trim_end().ends_with("not a") && !prose[..at].trim_end().ends_with("no")
+        let before: Vec<&str> = prose[..at].split_whitespace().rev().take(2).collect();
+        !before
+            .iter()
+            .any(|w| ["not", "no", "never", "isn't", "without"].contains(w))
     }) {
         facts.bearer = true;
     }

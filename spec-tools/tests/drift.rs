@@ -1560,8 +1560,17 @@ fn notes_used_as_sets_the_type_the_spec_must_have() {
         )
     );
     // Prose that denies a bearer token does not document one.
-    let denied = drift::extract_notes("Insly\n- The token is not a bearer token.\n");
-    assert!(!denied["insly"].bearer);
+    for denial in [
+        "is not a bearer token",
+        "isn't a bearer token",
+        "is never a bearer token",
+        "no bearer token",
+    ] {
+        let denied = drift::extract_notes(&format!("Insly\n- The token {denial}.\n"));
+        assert!(!denied["insly"].bearer, "{denial}");
+    }
+    let casino = drift::extract_notes("Insly\n- Send the casino bearer token.\n");
+    assert!(casino["insly"].bearer);
     let said = drift::extract_notes("Insly\n- Send a bearer token by default.\n");
     assert!(said["insly"].bearer);
 }
