@@ -423,7 +423,10 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
         (declined, "the insurer declined the change"),
         (declined_with_message, "Underwriting referral needed"),
         // Status 0 beside a re-priced policy (the applied shape): the status decides.
-        (refused_with_policy, "status 0: the change was refused"),
+        (
+            refused_with_policy.clone(),
+            "status 0: the change was refused",
+        ),
         // Status 0 decides even beside a `declined` that is no plain yes/no.
         (
             {
