@@ -16,11 +16,16 @@ work=target/bench && mkdir -p "$work"
 results="$work/results.jsonl" && : > "$results"
 
 echo "== call overhead, decoding, scale (benches/compare.rs)"
+# The scale line runs the sandbox CLI in its own process (BENCH_SANDBOX_BIN).
 if [ -n "$smoke" ]; then
   # A debug build is enough to see that every line produces a number.
-  cargo test -q -p partner-bindings --all-features --bench compare -- --smoke | grep '^{' >> "$results"
+  cargo build -q -p partner-bindings-cli
+  BENCH_SANDBOX_BIN=target/debug/partner-bindings \
+    cargo test -q -p partner-bindings --all-features --bench compare -- --smoke | grep '^{' >> "$results"
 else
-  cargo bench -q -p partner-bindings --all-features --bench compare | grep '^{' >> "$results"
+  cargo build --release -q -p partner-bindings-cli
+  BENCH_SANDBOX_BIN=target/release/partner-bindings \
+    cargo bench -q -p partner-bindings --all-features --bench compare | grep '^{' >> "$results"
 fi
 
 echo "== sandbox versus a bare axum server and Prism"
