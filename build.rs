@@ -102,6 +102,7 @@ fn generate(provider: &str, spec_path: &str, json_path: &Path) -> String {
             "{spec_path}: member {type_name}.{field} (object or []) not found in generated code"
         );
     }
+    direct_open_decoders(&mut file);
     let with_extra = structs_with_extra(&file);
     for (type_name, members) in open_members {
         if !with_extra.contains(&type_name) {
@@ -337,6 +338,251 @@ fn open_member_lists(spec: &serde_json::Value) -> Vec<(String, Vec<String>)> {
         }
     }
     lists
+}
+
+/// serde's `flatten` (the `extra` map of an open object) buffers every member of the
+/// object before decoding it, and again inside each nested open object, so a response is
+/// read several times over. For each such type in `types`, the derived `Deserialize` is
+/// replaced by a visitor that decodes the declared members in place and collects the rest
+/// into `extra`, keeping serde's rules for renames, defaults, `deserialize_with` and absent
+/// members. A type with a serde attribute this does not know keeps the derive.
+fn direct_open_decoders(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        let decoders: Vec<syn::Item> = items
+            .iter_mut()
+            .filter_map(|item| match item {
+                syn::Item::Struct(s) => open_decoder(s),
+                _ => None,
+            })
+            .collect();
+        items.extend(decoders);
+    }
+}
+
+/// The serde attributes of one member, as far as a decoder needs them.
+#[derive(Default)]
+struct MemberAttrs {
+    rename: Option<String>,
+    /// `Some(None)`: `default`; `Some(Some(path))`: `default = "path"`.
+    default: Option<Option<syn::ExprPath>>,
+    with: Option<syn::ExprPath>,
+    flatten: bool,
+}
+
+/// `None` when an attribute is one the decoder does not handle.
+fn member_attrs(attrs: &[syn::Attribute]) -> Option<MemberAttrs> {
+    let mut out = MemberAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let mut known = true;
+        attr.parse_nested_meta(|meta| {
+            let text = |meta: &syn::meta::ParseNestedMeta| -> syn::Result<syn::LitStr> {
+                meta.value()?.parse()
+            };
+            if meta.path.is_ident("rename") {
+                out.rename = Some(text(&meta)?.value());
+            } else if meta.path.is_ident("default") {
+                out.default = Some(if meta.input.peek(syn::Token![=]) {
+                    Some(text(&meta)?.parse()?)
+                } else {
+                    None
+                });
+            } else if meta.path.is_ident("deserialize_with") {
+                out.with = Some(text(&meta)?.parse()?);
+            } else if meta.path.is_ident("skip_serializing_if") {
+                text(&meta)?;
+            } else if meta.path.is_ident("flatten") {
+                out.flatten = true;
+            } else {
+                known = false;
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+            }
+            Ok(())
+        })
+        .ok()?;
+        if !known {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// The direct decoder of one open object (see [`direct_open_decoders`]), removing
+/// `Deserialize` from its derives; `None` (and the struct untouched) when it is not one.
+fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
+    if s.attrs.iter().any(|a| a.path().is_ident("serde")) {
+        return None;
+    }
+    let syn::Fields::Named(named) = &s.fields else {
+        return None;
+    };
+    let mut declared = Vec::new();
+    let mut extra = None;
+    for field in &named.named {
+        let attrs = member_attrs(&field.attrs)?;
+        let ident = field.ident.clone()?;
+        if attrs.flatten {
+            if ident != "extra" || extra.is_some() {
+                return None;
+            }
+            extra = Some(ident);
+        } else {
+            declared.push((ident, field.ty.clone(), attrs));
+        }
+    }
+    let extra = extra?;
+    let derive = s.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
+    let paths = derive
+        .parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        )
+        .ok()?;
+    let is_deserialize =
+        |p: &syn::Path| p.segments.last().is_some_and(|l| l.ident == "Deserialize");
+    if !paths.iter().any(is_deserialize) {
+        return None;
+    }
+    let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_deserialize(p)).collect();
+    *derive = syn::parse_quote!(#[derive(#(#kept),*)]);
+
+    let name = &s.ident;
+    let expecting = format!("struct {name}");
+    let mut variants = Vec::new();
+    let mut wires = Vec::new();
+    let mut slots = Vec::new();
+    let mut types = Vec::new();
+    let mut values = Vec::new();
+    let mut wrappers = Vec::new();
+    let mut members = Vec::new();
+    for (i, (ident, ty, attrs)) in declared.iter().enumerate() {
+        let wire = attrs
+            .rename
+            .clone()
+            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+        let slot = quote::format_ident!("__m{i}");
+        let value = match &attrs.with {
+            Some(path) => {
+                let wrapper = quote::format_ident!("__With{i}");
+                wrappers.push(quote! {
+                    struct #wrapper(#ty);
+                    impl<'de> ::serde::Deserialize<'de> for #wrapper {
+                        fn deserialize<__D: ::serde::Deserializer<'de>>(
+                            deserializer: __D,
+                        ) -> ::std::result::Result<Self, __D::Error> {
+                            #path(deserializer).map(#wrapper)
+                        }
+                    }
+                });
+                quote!(__map.next_value::<#wrapper>()?.0)
+            }
+            None => quote!(__map.next_value::<#ty>()?),
+        };
+        // serde's own rules for a member the object leaves out.
+        let missing = match (&attrs.default, &attrs.with) {
+            (Some(None), _) => quote!(::std::default::Default::default()),
+            (Some(Some(path)), _) => quote!(#path()),
+            (None, Some(_)) => {
+                quote!(return Err(<__A::Error as ::serde::de::Error>::missing_field(#wire)))
+            }
+            (None, None) => quote!(crate::wire::missing_member::<#ty, __A::Error>(#wire)?),
+        };
+        variants.push(quote::format_ident!("__M{i}"));
+        wires.push(wire);
+        members.push(quote!(#ident: match #slot { Some(value) => value, None => #missing }));
+        slots.push(slot);
+        types.push(ty.clone());
+        values.push(value);
+    }
+    Some(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::std::result::Result<Self, __D::Error> {
+                enum __Member {
+                    #(#variants,)*
+                    __Other(::std::string::String),
+                }
+                impl<'de> ::serde::Deserialize<'de> for __Member {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(
+                        deserializer: __D,
+                    ) -> ::std::result::Result<Self, __D::Error> {
+                        struct __Name;
+                        impl<'de> ::serde::de::Visitor<'de> for __Name {
+                            type Value = __Member;
+                            fn expecting(
+                                &self,
+                                f: &mut ::std::fmt::Formatter<'_>,
+                            ) -> ::std::fmt::Result {
+                                f.write_str("a member name")
+                            }
+                            fn visit_str<__E: ::serde::de::Error>(
+                                self,
+                                name: &str,
+                            ) -> ::std::result::Result<__Member, __E> {
+                                Ok(match name {
+                                    #(#wires => __Member::#variants,)*
+                                    other => __Member::__Other(other.to_owned()),
+                                })
+                            }
+                            fn visit_bytes<__E: ::serde::de::Error>(
+                                self,
+                                name: &[u8],
+                            ) -> ::std::result::Result<__Member, __E> {
+                                match ::std::str::from_utf8(name) {
+                                    Ok(name) => self.visit_str(name),
+                                    Err(_) => Err(__E::invalid_value(
+                                        ::serde::de::Unexpected::Bytes(name),
+                                        &self,
+                                    )),
+                                }
+                            }
+                        }
+                        deserializer.deserialize_identifier(__Name)
+                    }
+                }
+                #(#wrappers)*
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: __A,
+                    ) -> ::std::result::Result<#name, __A::Error> {
+                        #(let mut #slots: ::std::option::Option<#types> = None;)*
+                        let mut __extra = ::serde_json::Map::new();
+                        while let Some(member) = __map.next_key::<__Member>()? {
+                            match member {
+                                #(__Member::#variants => {
+                                    if #slots.is_some() {
+                                        return Err(<__A::Error as ::serde::de::Error>::duplicate_field(#wires));
+                                    }
+                                    #slots = Some(#values);
+                                })*
+                                __Member::__Other(name) => {
+                                    __extra.insert(name, __map.next_value()?);
+                                }
+                            }
+                        }
+                        Ok(#name { #(#members,)* #extra: __extra })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    })
 }
 
 /// Names of the generated structs that have an `extra` member map.

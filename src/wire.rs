@@ -357,6 +357,30 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// What serde does for a member an object left out: `None` for an `Option` (any type that
+/// reads an absent value as none), else a "missing field" error naming it. The decoders
+/// build.rs writes for open objects (`direct_open_decoders`) call it.
+pub(crate) fn missing_member<'de, T: Deserialize<'de>, E: de::Error>(
+    name: &'static str,
+) -> Result<T, E> {
+    struct Missing<E>(&'static str, std::marker::PhantomData<E>);
+    impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+        type Error = E;
+        fn deserialize_any<V: de::Visitor<'de>>(self, _: V) -> Result<V::Value, E> {
+            Err(E::missing_field(self.0))
+        }
+        fn deserialize_option<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+            visitor.visit_none()
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+            identifier ignored_any
+        }
+    }
+    T::deserialize(Missing(name, std::marker::PhantomData))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
