@@ -443,9 +443,7 @@ fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
     let extra = extra?;
     let derive = s.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
     let paths = derive
-        .parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        )
+        .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
         .ok()?;
     let is_deserialize =
         |p: &syn::Path| p.segments.last().is_some_and(|l| l.ident == "Deserialize");
