@@ -103,6 +103,7 @@ fn generate(provider: &str, spec_path: &str, json_path: &Path) -> String {
         );
     }
     direct_open_decoders(&mut file);
+    kind_dispatched_alternatives(&mut file);
     let with_extra = structs_with_extra(&file);
     for (type_name, members) in open_members {
         if !with_extra.contains(&type_name) {
@@ -366,6 +367,214 @@ fn direct_open_decoders(file: &mut syn::File) {
             .collect();
         items.extend(decoders);
     }
+}
+
+/// The JSON kind a generated type reads.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    Object,
+    Array,
+    Text,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Object => "an object",
+            Kind::Array => "an array",
+            Kind::Text => "a string",
+        }
+    }
+}
+
+/// The kind `ty` reads, where it is plain from the type: maps and structs with members
+/// read objects, `Vec`s arrays, `String`s and unit-only enums text; `None` otherwise.
+fn kind_of(ty: &syn::Type, named: &std::collections::HashMap<String, Kind>) -> Option<Kind> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?.ident.to_string();
+    match last.as_str() {
+        "Map" | "HashMap" | "BTreeMap" => Some(Kind::Object),
+        "Vec" => Some(Kind::Array),
+        "String" => Some(Kind::Text),
+        other if path.path.segments.len() == 1 => named.get(other).copied(),
+        _ => None,
+    }
+}
+
+/// typify makes `oneOf`/`anyOf` an untagged enum, which buffers the value and tries each
+/// alternative on the copy (and again in each nested one: Insly's covers are three deep).
+/// Where every alternative reads a different JSON kind (an object or `[]`, a list or one
+/// item), the kind alone picks it: those enums get a decoder that reads the value once and
+/// hands it to the one alternative of its kind. Others (two objects, an open enum of known
+/// and any text) stay untagged.
+fn kind_dispatched_alternatives(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if module.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        let mut named = std::collections::HashMap::new();
+        for item in items.iter() {
+            match item {
+                syn::Item::Struct(s) => match &s.fields {
+                    syn::Fields::Named(_) => {
+                        named.insert(s.ident.to_string(), Kind::Object);
+                    }
+                    syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                        if let Some(kind) = kind_of(&fields.unnamed[0].ty, &named) {
+                            named.insert(s.ident.to_string(), kind);
+                        }
+                    }
+                    _ => {}
+                },
+                syn::Item::Enum(e)
+                    if e.variants
+                        .iter()
+                        .all(|v| matches!(v.fields, syn::Fields::Unit)) =>
+                {
+                    named.insert(e.ident.to_string(), Kind::Text);
+                }
+                _ => {}
+            }
+        }
+        let decoders: Vec<syn::Item> = items
+            .iter_mut()
+            .filter_map(|item| match item {
+                syn::Item::Enum(e) => kind_decoder(e, &named),
+                _ => None,
+            })
+            .collect();
+        items.extend(decoders);
+    }
+}
+
+/// The kind-dispatching decoder of one untagged enum (see [`kind_dispatched_alternatives`]),
+/// dropping its derived `Deserialize`; `None` (untouched) when the kinds do not tell its
+/// alternatives apart.
+fn kind_decoder(
+    e: &mut syn::ItemEnum,
+    named: &std::collections::HashMap<String, Kind>,
+) -> Option<syn::Item> {
+    let untagged: syn::Attribute = syn::parse_quote!(#[serde(untagged)]);
+    if !e.attrs.contains(&untagged) {
+        return None;
+    }
+    let mut alternatives = Vec::new();
+    for variant in &e.variants {
+        let syn::Fields::Unnamed(fields) = &variant.fields else {
+            return None;
+        };
+        if fields.unnamed.len() != 1 || variant.attrs.iter().any(|a| a.path().is_ident("serde")) {
+            return None;
+        }
+        let ty = fields.unnamed[0].ty.clone();
+        let kind = kind_of(&ty, named)?;
+        if alternatives.iter().any(|(_, _, k)| *k == kind) {
+            return None;
+        }
+        alternatives.push((variant.ident.clone(), ty, kind));
+    }
+    if e.attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .count()
+        != 1
+    {
+        return None;
+    }
+    let derive = e.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
+    let paths = derive
+        .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    let is_deserialize =
+        |p: &syn::Path| p.segments.last().is_some_and(|l| l.ident == "Deserialize");
+    if !paths.iter().any(is_deserialize) {
+        return None;
+    }
+    let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_deserialize(p)).collect();
+    // `untagged` stays: the derived `Serialize` writes the alternative itself.
+    *derive = syn::parse_quote!(#[derive(#(#kept),*)]);
+
+    let name = &e.ident;
+    let expecting = format!(
+        "{name}: {}",
+        alternatives
+            .iter()
+            .map(|(_, _, k)| k.name())
+            .collect::<Vec<_>>()
+            .join(" or ")
+    );
+    let mut visits = Vec::new();
+    for (variant, ty, kind) in &alternatives {
+        visits.push(match kind {
+            Kind::Object => quote! {
+                fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                    self,
+                    map: __A,
+                ) -> ::std::result::Result<#name, __A::Error> {
+                    <#ty as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::MapAccessDeserializer::new(map),
+                    )
+                    .map(#name::#variant)
+                }
+            },
+            Kind::Array => quote! {
+                fn visit_seq<__A: ::serde::de::SeqAccess<'de>>(
+                    self,
+                    seq: __A,
+                ) -> ::std::result::Result<#name, __A::Error> {
+                    <#ty as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::SeqAccessDeserializer::new(seq),
+                    )
+                    .map(#name::#variant)
+                }
+            },
+            Kind::Text => quote! {
+                fn visit_str<__E: ::serde::de::Error>(
+                    self,
+                    text: &str,
+                ) -> ::std::result::Result<#name, __E> {
+                    <#ty as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::StrDeserializer::<__E>::new(text),
+                    )
+                    .map(#name::#variant)
+                }
+                fn visit_string<__E: ::serde::de::Error>(
+                    self,
+                    text: ::std::string::String,
+                ) -> ::std::result::Result<#name, __E> {
+                    <#ty as ::serde::Deserialize>::deserialize(
+                        ::serde::de::value::StringDeserializer::<__E>::new(text),
+                    )
+                    .map(#name::#variant)
+                }
+            },
+        });
+    }
+    Some(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    #(#visits)*
+                }
+                deserializer.deserialize_any(__Visitor)
+            }
+        }
+    })
 }
 
 /// The serde attributes of one member, as far as a decoder needs them.
