@@ -202,10 +202,11 @@ impl RawResponse {
         excerpt(&self.0.body)
     }
 
-    /// Rebuilds a reqwest response from the buffered parts, for the generated decoder.
-    pub(crate) fn to_reqwest(&self) -> reqwest::Response {
+    /// Rebuilds a reqwest response from the buffered parts, for the generated decoder (with
+    /// the headers only for the raw client: the facade reads them from the record).
+    pub(crate) fn to_reqwest(&self, with_headers: bool) -> reqwest::Response {
         let mut builder = http::Response::builder().status(self.0.status);
-        if let Some(headers) = builder.headers_mut() {
+        if let (true, Some(headers)) = (with_headers, builder.headers_mut()) {
             *headers = self.0.headers.clone();
         }
         let response = builder

@@ -262,6 +262,10 @@ pub(crate) struct Record {
     pub response: Option<RawResponse>,
     /// The status of a response whose body could not be read to its end.
     pub cut_short: Option<StatusCode>,
+    /// The facade reads this record (it holds a [`RecordHandle`]): it takes status,
+    /// headers and body from here, so the response rebuilt for the generated decoder needs
+    /// no headers (progenitor would copy them once more).
+    pub facade: bool,
 }
 
 /// The inner value of every generated `Client`: shared settings plus this call's record.
@@ -317,8 +321,10 @@ impl Call {
         }
     }
 
-    /// A handle on this value's record, to read after the call.
+    /// A handle on this value's record, to read after the call (the facade's; see
+    /// [`Record::facade`]).
     pub(crate) fn record_handle(&self) -> RecordHandle {
+        self.record.lock().unwrap_or_else(|e| e.into_inner()).facade = true;
         RecordHandle(self.record.clone())
     }
 
@@ -449,9 +455,12 @@ impl Call {
         outcome: reqwest::Result<Exchange>,
         operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
+        let mut slot = self.record.lock().unwrap_or_else(|e| e.into_inner());
+        record.facade = slot.facade;
         let result = match outcome {
             Ok(Exchange::Complete(response)) => {
-                let rebuilt = response.to_reqwest();
+                // The raw client's caller reads the headers from progenitor's ResponseValue.
+                let rebuilt = response.to_reqwest(!record.facade);
                 record.response = Some(response);
                 Ok(rebuilt)
             }
@@ -462,7 +471,7 @@ impl Call {
             Err(error) => Err(error),
         };
         tracing::trace!(operation, attempts = record.attempts, "call finished");
-        *self.record.lock().unwrap_or_else(|e| e.into_inner()) = record;
+        *slot = record;
         result
     }
 }
@@ -476,9 +485,10 @@ enum Exchange {
 }
 
 async fn send_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<Exchange> {
-    let response = http.execute(request).await?;
+    let mut response = http.execute(request).await?;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not copied: the body is read on its own.
+    let headers = std::mem::take(response.headers_mut());
     match response.bytes().await {
         Ok(body) => Ok(Exchange::Complete(RawResponse::new(status, headers, body))),
         Err(error) => Ok(Exchange::CutShort { status, error }),

@@ -556,3 +556,29 @@ async fn an_outcome_unknown_has_its_cause_as_source() {
     let source = err.source().expect("the cause is the source");
     assert!(source.to_string().contains("500"), "{source}");
 }
+
+/// The facade reads the answer's headers from its own record and hands the generated
+/// decoder a response without them; the raw client's caller still gets them from
+/// progenitor's `ResponseValue`.
+#[tokio::test]
+async fn the_raw_client_still_sees_the_answer_headers() {
+    let server = Scripted::start(vec![Act::Reply(
+        200,
+        vec![("x-request-id", "req-raw".to_string())],
+        fixture("rentalcover", "update_customer.response.json").to_string(),
+    )])
+    .await;
+    let body: rentalcover::types::UpdateCustomerRequest = serde_json::from_value(
+        serde_json::json!({"AgentReference": "LIUI-HQS7-INS", "Email": "john.doe@example.com"}),
+    )
+    .unwrap();
+    let answer = rc(&server.base)
+        .raw()
+        .update_customer()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["x-request-id"], "req-raw");
+    assert_eq!(answer.status(), 200);
+}
