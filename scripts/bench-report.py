@@ -13,24 +13,22 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # What limits a target we miss, found by profiling (see the closing notes of the issues).
 LIMITS = {
-    "overhead": "The gap is client CPU per call, so it is largest with 64 calls in flight on "
-    "one core. Where it goes (read from the code; no committed bench mode measures the parts "
-    "apart, so no figure is given for them): the hooks read the "
-    "body whole (a cut body must be seen before a retry decision), keep status, headers and body "
-    "for typed errors (header-map copies between reqwest, the hook and "
-    "progenitor's ResponseValue), open a span and rebuild a reqwest response for the generated "
-    "decoder. RentalCover adds a copy of the whole request kept for `confirm`, the Adjustment, "
-    "and a response with `extra` maps (serde `flatten`, kept for forward compatibility), which "
-    "decode slower than fixed structs. Fixed so far: the retry table read the whole RentalCover "
-    "body into a JSON Value on every call; it now decodes only QuoteOnly and NewEmail.",
-    "decode-insly-vs-hand": "Insly's response is mostly PHP-isms: the generated types accept "
-    "numbers as strings, `[]` for maps and `0`/`\"1\"` booleans through untagged enums and "
-    "FlexNumber/FlexBool, which try alternatives; the hand-written baseline accepts the same "
-    "quirks (checked against every quirk fixture before measuring) with direct serde visitors, "
-    "and, unlike the generated types, drops unknown members instead of keeping them in `extra`.",
-    "build": "A clean build is dominated by dependencies shared by every provider (reqwest, "
-    "rustls with aws-lc-rs, tokio, chrono, and progenitor/typify/syn for build.rs); the "
-    "generated code is the only part that scales with providers.",
+    "overhead": "The gap is client CPU per call (the profile below counts it per function): "
+    "moves by value of typify's large builders and of the nested call futures, allocations "
+    "for the per-call raw client and record, building and parsing the URL, header maps, the "
+    "per-attempt timeout timer and the span. progenitor forces two copies: its "
+    "`ResponseValue::from_response` clones the headers (on facade calls the rebuilt "
+    "response carries none, so the clone is of an empty map) and its decoder needs a "
+    "`reqwest::Response`, rebuilt from the buffered body (the `Bytes` are shared, not copied).",
+    "decode-insly": "Insly's answer is `oneOf` an applied and a refused object, which typify "
+    "makes an untagged enum: serde buffers the whole answer and decodes the first shape from "
+    "the copy (the decode profile below shows the buffering's share). Open objects and the "
+    "object-or-`[]` alternatives already decode in one pass.",
+    "sandbox": "The sandbox parses, validates and answers each request from the spec; the "
+    "bare server only writes a fixed body.",
+    "build": "The facade adds what the bare program does not build: progenitor, typify, "
+    "syn and openapiv3 for build.rs's code generation, and chrono, uuid, regress and "
+    "rust_decimal for the generated types.",
 }
 
 
@@ -151,6 +149,12 @@ def main():
                 lines.append(f"- `{t['id']}`: {LIMITS[key]}")
             elif not key:
                 lines.append(f"- `{t['id']}`: missed in this run.")
+    # The profiles bench.sh ran (full runs): their output, as printed.
+    for name, title in [("profile-call.txt", "Where a facade call's time goes (`scripts/profile-call.sh`)"),
+                        ("profile-decode.txt", "Where decoding's time goes (`scripts/profile-decode.sh`)")]:
+        path = pathlib.Path(sys.argv[1]).parent / name
+        if not smoke and path.exists():
+            lines += ["", f"## {title}", "", "```", path.read_text().rstrip(), "```"]
     pathlib.Path(sys.argv[2]).write_text("\n".join(lines) + "\n")
 
 

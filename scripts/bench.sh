@@ -70,6 +70,13 @@ touch build.rs
 timings=$(codegen_ms rentalcover,insly,ecurring,rocketkor target)
 echo "{\"id\":\"build\",\"scope\":\"$scope\",\"facade_s\":$facade_s,\"bare_s\":$bare_s,\"codegen\":\"$timings\"}" >> "$results"
 
+# Where the time goes, as callgrind instruction counts (full runs only: valgrind is slow).
+if [ -z "$smoke" ]; then
+  echo "== profiles (callgrind)"
+  scripts/profile-call.sh > "$work/profile-call.txt"
+  scripts/profile-decode.sh > "$work/profile-decode.txt"
+fi
+
 out=$([ -n "$smoke" ] && echo target/bench-smoke.md || echo BENCHMARKS.md)
 python3 scripts/bench-report.py "$results" "$out" ${smoke:+--smoke}
 echo "written: $out"
