@@ -458,6 +458,14 @@ fn a_yes_no_value_has_only_its_documented_forms() {
         for branch in flex["oneOf"].as_array().unwrap() {
             match branch["type"].as_str().unwrap() {
                 "boolean" => forms.extend([json!(true), json!(false)]),
+                "integer" => {
+                    assert_eq!(
+                        (&branch["minimum"], &branch["maximum"]),
+                        (&json!(0), &json!(1)),
+                        "{provider}: FlexBool's integer form is 0 or 1"
+                    );
+                    forms.extend([json!(0), json!(1)]);
+                }
                 other => {
                     if other == "string" {
                         assert!(
