@@ -348,25 +348,48 @@ fn open_member_lists(spec: &serde_json::Value) -> Vec<(String, Vec<String>)> {
 /// into `extra`, keeping serde's rules for renames, defaults, `deserialize_with` and absent
 /// members. A type with a serde attribute this does not know keeps the derive.
 fn direct_open_decoders(file: &mut syn::File) {
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "types" {
-            continue;
+    let Some(items) = types_items(file) else {
+        return;
+    };
+    let decoders: Vec<syn::Item> = items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => open_decoder(s),
+            _ => None,
+        })
+        .collect();
+    items.extend(decoders);
+}
+
+/// The items of the generated `types` module, where the decoders are added.
+fn types_items(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => {
+            module.content.as_mut().map(|(_, items)| items)
         }
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
-        let decoders: Vec<syn::Item> = items
-            .iter_mut()
-            .filter_map(|item| match item {
-                syn::Item::Struct(s) => open_decoder(s),
-                _ => None,
-            })
-            .collect();
-        items.extend(decoders);
+        _ => None,
+    })
+}
+
+/// Takes `Deserialize` out of the type's `#[derive(..)]` (its decoder is written here
+/// instead); `false`, with the attributes untouched, when it derives none.
+fn drop_derived_deserialize(attrs: &mut [syn::Attribute]) -> bool {
+    let Some(derive) = attrs.iter_mut().find(|a| a.path().is_ident("derive")) else {
+        return false;
+    };
+    let Ok(paths) = derive.parse_args_with(
+        syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+    ) else {
+        return false;
+    };
+    let is_deserialize =
+        |p: &syn::Path| p.segments.last().is_some_and(|l| l.ident == "Deserialize");
+    if !paths.iter().any(is_deserialize) {
+        return false;
     }
+    let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_deserialize(p)).collect();
+    *derive = syn::parse_quote!(#[derive(#(#kept),*)]);
+    true
 }
 
 /// The JSON kind a generated type reads.
@@ -410,49 +433,41 @@ fn kind_of(ty: &syn::Type, named: &std::collections::HashMap<String, Kind>) -> O
 /// hands it to the one alternative of its kind. Others (two objects, an open enum of known
 /// and any text) stay untagged.
 fn kind_dispatched_alternatives(file: &mut syn::File) {
-    for item in &mut file.items {
-        let syn::Item::Mod(module) = item else {
-            continue;
-        };
-        if module.ident != "types" {
-            continue;
-        }
-        let Some((_, items)) = &mut module.content else {
-            continue;
-        };
-        let mut named = std::collections::HashMap::new();
-        for item in items.iter() {
-            match item {
-                syn::Item::Struct(s) => match &s.fields {
-                    syn::Fields::Named(_) => {
-                        named.insert(s.ident.to_string(), Kind::Object);
+    let Some(items) = types_items(file) else {
+        return;
+    };
+    let mut named = std::collections::HashMap::new();
+    for item in items.iter() {
+        match item {
+            syn::Item::Struct(s) => match &s.fields {
+                syn::Fields::Named(_) => {
+                    named.insert(s.ident.to_string(), Kind::Object);
+                }
+                syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                    if let Some(kind) = kind_of(&fields.unnamed[0].ty, &named) {
+                        named.insert(s.ident.to_string(), kind);
                     }
-                    syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                        if let Some(kind) = kind_of(&fields.unnamed[0].ty, &named) {
-                            named.insert(s.ident.to_string(), kind);
-                        }
-                    }
-                    _ => {}
-                },
-                syn::Item::Enum(e)
-                    if e.variants
-                        .iter()
-                        .all(|v| matches!(v.fields, syn::Fields::Unit)) =>
-                {
-                    named.insert(e.ident.to_string(), Kind::Text);
                 }
                 _ => {}
+            },
+            syn::Item::Enum(e)
+                if e.variants
+                    .iter()
+                    .all(|v| matches!(v.fields, syn::Fields::Unit)) =>
+            {
+                named.insert(e.ident.to_string(), Kind::Text);
             }
+            _ => {}
         }
-        let decoders: Vec<syn::Item> = items
-            .iter_mut()
-            .filter_map(|item| match item {
-                syn::Item::Enum(e) => kind_decoder(e, &named),
-                _ => None,
-            })
-            .collect();
-        items.extend(decoders);
     }
+    let decoders: Vec<syn::Item> = items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => kind_decoder(e, &named),
+            _ => None,
+        })
+        .collect();
+    items.extend(decoders);
 }
 
 /// The kind-dispatching decoder of one untagged enum (see [`kind_dispatched_alternatives`]),
@@ -489,18 +504,10 @@ fn kind_decoder(
     {
         return None;
     }
-    let derive = e.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
-    let paths = derive
-        .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        .ok()?;
-    let is_deserialize =
-        |p: &syn::Path| p.segments.last().is_some_and(|l| l.ident == "Deserialize");
-    if !paths.iter().any(is_deserialize) {
+    // `untagged` stays: the derived `Serialize` writes the alternative itself.
+    if !drop_derived_deserialize(&mut e.attrs) {
         return None;
     }
-    let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_deserialize(p)).collect();
-    // `untagged` stays: the derived `Serialize` writes the alternative itself.
-    *derive = syn::parse_quote!(#[derive(#(#kept),*)]);
 
     let name = &e.ident;
     let expecting = format!(
@@ -650,17 +657,9 @@ fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
         }
     }
     let extra = extra?;
-    let derive = s.attrs.iter_mut().find(|a| a.path().is_ident("derive"))?;
-    let paths = derive
-        .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        .ok()?;
-    let is_deserialize =
-        |p: &syn::Path| p.segments.last().is_some_and(|l| l.ident == "Deserialize");
-    if !paths.iter().any(is_deserialize) {
+    if !drop_derived_deserialize(&mut s.attrs) {
         return None;
     }
-    let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_deserialize(p)).collect();
-    *derive = syn::parse_quote!(#[derive(#(#kept),*)]);
 
     let name = &s.ident;
     let expecting = format!("struct {name}");
