@@ -382,18 +382,31 @@ fn insly_change() -> insly::types::builder::UpdatePolicyRequest {
     typed.into()
 }
 
+/// Insly's documented answer with `response.declined` set to `value`.
+fn insly_declined(value: Value) -> Value {
+    let mut body = fixture("insly", "update_policy.response.json");
+    body["response"]["declined"] = value;
+    body
+}
+
+/// The documented change sent to a server that answers `body` once: the outcome, and how
+/// many requests the server saw.
+async fn insly_outcome(body: &Value) -> (Result<insly::Accepted, Error>, usize) {
+    let server = Scripted::start(vec![Act::json(200, body)]).await;
+    let outcome = insly_client(&server.base)
+        .update_policy()
+        .request(insly_change())
+        .send()
+        .await;
+    (outcome, server.count())
+}
+
 #[tokio::test]
 async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
     let documented = fixture("insly", "update_policy.response.json");
-    let mut declined = documented.clone();
-    declined["response"]["declined"] = json!(true);
+    let declined = insly_declined(json!(true));
     let mut declined_with_message = declined.clone();
     declined_with_message["message"] = json!("Underwriting referral needed");
-    let declined_as = |value: Value| {
-        let mut body = documented.clone();
-        body["response"]["declined"] = value;
-        body
-    };
     let mut refused_with_policy = documented.clone();
     refused_with_policy["status"] = json!(0);
     let cases = [
@@ -437,21 +450,19 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
             "status 0: the change was refused",
         ),
         // Every plain "yes" form of `declined` is a refusal.
-        (declined_as(json!(1)), "the insurer declined the change"),
-        (declined_as(json!("1")), "the insurer declined the change"),
+        (insly_declined(json!(1)), "the insurer declined the change"),
         (
-            declined_as(json!("true")),
+            insly_declined(json!("1")),
+            "the insurer declined the change",
+        ),
+        (
+            insly_declined(json!("true")),
             "the insurer declined the change",
         ),
     ];
     for (body, message) in cases {
-        let server = Scripted::start(vec![Act::json(200, &body)]).await;
-        let err = insly_client(&server.base)
-            .update_policy()
-            .request(insly_change())
-            .send()
-            .await
-            .unwrap_err();
+        let (outcome, requests) = insly_outcome(&body).await;
+        let err = outcome.unwrap_err();
         let Error::Declined {
             message: got,
             response,
@@ -468,7 +479,7 @@ async fn insly_refusals_inside_a_200_are_declined_with_the_providers_message() {
         assert!(!err.may_have_been_applied());
         assert_eq!(err.exit_code(), 3);
         assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
-        assert_eq!(server.count(), 1);
+        assert_eq!(requests, 1);
     }
 }
 
@@ -477,11 +488,6 @@ async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
     let with_status = |status: Value| {
         let mut body = fixture("insly", "update_policy.response.json");
         body["status"] = status;
-        body
-    };
-    let with_declined = |declined: Value| {
-        let mut body = fixture("insly", "update_policy.response.json");
-        body["response"]["declined"] = declined;
         body
     };
     for body in [
@@ -495,24 +501,19 @@ async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
         // A reason in the refused shape, but a status that is neither 0 nor 1.
         json!({"status": 2, "response": "maybe"}),
         // A `declined` that is no plain yes/no: neither "refused" nor "accepted" is safe.
-        with_declined(json!("N")),
-        with_declined(json!(2)),
-        with_declined(json!("")),
-        with_declined(json!("maybe")),
+        insly_declined(json!("N")),
+        insly_declined(json!(2)),
+        insly_declined(json!("")),
+        insly_declined(json!("maybe")),
         // Without a status too.
         {
-            let mut body = with_declined(json!(2));
+            let mut body = insly_declined(json!(2));
             body.as_object_mut().unwrap().remove("status");
             body
         },
     ] {
-        let server = Scripted::start(vec![Act::json(200, &body)]).await;
-        let err = insly_client(&server.base)
-            .update_policy()
-            .request(insly_change())
-            .send()
-            .await
-            .unwrap_err();
+        let (outcome, requests) = insly_outcome(&body).await;
+        let err = outcome.unwrap_err();
         assert!(
             matches!(
                 err,
@@ -524,7 +525,7 @@ async fn insly_accepted_without_an_adjustment_was_applied_but_is_unreadable() {
             "{body}: {err:?}"
         );
         assert!(err.may_have_been_applied());
-        assert_eq!(server.count(), 1);
+        assert_eq!(requests, 1);
     }
 }
 
@@ -861,16 +862,9 @@ async fn a_custom_auth_header_is_checked_at_build_time() {
 #[tokio::test]
 async fn insly_a_plain_no_in_declined_is_accepted() {
     for no in [json!(false), json!(0), json!("0"), json!("false")] {
-        let mut body = fixture("insly", "update_policy.response.json");
-        body["response"]["declined"] = no.clone();
-        let server = Scripted::start(vec![Act::json(200, &body)]).await;
-        let accepted = insly_client(&server.base)
-            .update_policy()
-            .request(insly_change())
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("declined {no}: {e:?}"));
+        let (outcome, requests) = insly_outcome(&insly_declined(no.clone())).await;
+        let accepted = outcome.unwrap_or_else(|e| panic!("declined {no}: {e:?}"));
         assert_eq!(accepted.payable(), Some(Decimal::new(10712, 2)), "{no}");
-        assert_eq!(server.count(), 1);
+        assert_eq!(requests, 1);
     }
 }

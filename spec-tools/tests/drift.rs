@@ -13,14 +13,18 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// The repo's spec of `provider` (`specs/<provider>.yaml`).
+fn repo_spec(provider: &str) -> Value {
+    let path = repo().join(format!("specs/{provider}.yaml"));
+    let text = std::fs::read_to_string(&path).expect("spec reads");
+    drift::parse_spec(&text).expect("spec parses")
+}
+
 fn repo_findings() -> Vec<Finding> {
     let docs = Docs::load(&repo().join("specs/pages")).expect("pages load");
     let mut all = Vec::new();
     for provider in ["rentalcover", "insly", "ecurring", "rocketkor"] {
-        let path = repo().join(format!("specs/{provider}.yaml"));
-        let text = std::fs::read_to_string(&path).expect("spec reads");
-        let spec = drift::parse_spec(&text).expect("spec parses");
-        all.extend(drift::check(provider, &spec, &docs).expect("check runs"));
+        all.extend(drift::check(provider, &repo_spec(provider), &docs).expect("check runs"));
     }
     all
 }
@@ -42,6 +46,16 @@ fn pages_dir() -> PathBuf {
 
 fn page_text(file: &str) -> String {
     std::fs::read_to_string(pages_dir().join(file)).expect("page reads")
+}
+
+/// The five snapshot pages and NOTES.md by file name, for a test to edit one of them.
+fn snapshot_texts() -> BTreeMap<String, String> {
+    drift::PAGES
+        .iter()
+        .map(|p| p.file)
+        .chain([drift::NOTES_FILE])
+        .map(|file| (file.to_string(), page_text(file)))
+        .collect()
 }
 
 fn facts(layout: Layout, file: &str) -> PageFacts {
@@ -1489,10 +1503,7 @@ fn parameters_and_responses_marked_through_references() {
 
 #[test]
 fn a_bearer_scheme_documented_by_the_page_alone() {
-    let mut files = BTreeMap::new();
-    for p in drift::PAGES {
-        files.insert(p.file.to_string(), page_text(p.file));
-    }
+    let mut files = snapshot_texts();
     let notes =
         page_text(drift::NOTES_FILE).replace("`Authorization: Bearer <access_token>`", "a token");
     files.insert(drift::NOTES_FILE.to_string(), notes);
@@ -1512,17 +1523,10 @@ fn a_bearer_scheme_documented_by_the_page_alone() {
 
 #[test]
 fn a_bearer_scheme_documented_by_notes_prose() {
-    let mut files = BTreeMap::new();
-    for p in drift::PAGES {
-        files.insert(p.file.to_string(), page_text(p.file));
-    }
-    files.insert(drift::NOTES_FILE.to_string(), page_text(drift::NOTES_FILE));
-    let mut spec = spec_from_pages(&Docs::from_texts(&files).unwrap(), "insly");
+    let mut spec = spec_from_pages(&docs(), "insly");
     spec["components"]["securitySchemes"] = json!({"token": {"type": "http", "scheme": "bearer"}});
-    assert_eq!(
-        found(&Docs::from_texts(&files).unwrap(), "insly", &spec),
-        vec![]
-    );
+    assert_eq!(found(&docs(), "insly", &spec), vec![]);
+    let mut files = snapshot_texts();
     let notes = page_text(drift::NOTES_FILE).replace("a bearer token by default", "a token");
     files.insert(drift::NOTES_FILE.to_string(), notes);
     let docs = Docs::from_texts(&files).unwrap();
@@ -1535,20 +1539,14 @@ fn a_bearer_scheme_documented_by_notes_prose() {
 
 #[test]
 fn notes_used_as_sets_the_type_the_spec_must_have() {
-    let mut files = BTreeMap::new();
-    for p in drift::PAGES {
-        files.insert(p.file.to_string(), page_text(p.file));
-    }
-    files.insert(drift::NOTES_FILE.to_string(), page_text(drift::NOTES_FILE));
-    let docs = Docs::from_texts(&files).unwrap();
-    let text = std::fs::read_to_string(repo().join("specs/rocketkor.yaml")).unwrap();
-    let spec = drift::parse_spec(&text).unwrap();
-    assert_eq!(found(&docs, "rocketkor", &spec), vec![]);
+    let spec = repo_spec("rocketkor");
+    assert_eq!(found(&docs(), "rocketkor", &spec), vec![]);
     // Without the NOTES.md sentence, the page's "string" stands against the spec's object.
     let notes = page_text(drift::NOTES_FILE).replace(
         "`metadata` is described as a string but is used as an object",
         "`metadata` is free-form",
     );
+    let mut files = snapshot_texts();
     files.insert(drift::NOTES_FILE.to_string(), notes);
     let docs = Docs::from_texts(&files).unwrap();
     assert_eq!(
