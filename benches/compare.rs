@@ -807,10 +807,98 @@ async fn overhead_case<F, FutF, H, FutH>(
     );
 }
 
+/// 100,000 eCurring PATCH calls through one client, 1,024 in flight, against the sandbox
+/// CLI in its own process (BENCH_SANDBOX_BIN), so this process's resident memory is the
+/// client's alone. `client` is `facade` or `by-hand` (reqwest + serde into typed structs,
+/// the same schedule), each run in a process of its own by scripts/bench.sh: the by-hand
+/// growth is what reqwest, hyper and the allocator grow by anyway. Memory is read after a
+/// warm-up that opens the connections, at every tenth of the run, and at the end.
+fn scale(client: &str, smoke: bool) {
+    let bin = std::env::var("BENCH_SANDBOX_BIN").expect("BENCH_SANDBOX_BIN names the CLI");
+    let external = ExternalSandbox::start(bin);
+    let (total, in_flight) = if smoke { (500, 64) } else { (100_000, 1024) };
+    let warm_up = in_flight * 4;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let base = format!("{}/ecurring", external.url);
+        let facade = ecurring::Client::builder()
+            .environment(partner_bindings::ecurring::Environment::Custom(base.clone()))
+            .credential(Service::ECurring.credential())
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let http = reqwest::Client::new();
+        let patch_url = format!("{base}/customers/1");
+        let by_hand = client == "by-hand";
+        let failures = std::sync::atomic::AtomicUsize::new(0);
+        let call = || async {
+            let ok = if by_hand {
+                match http
+                    .patch(&patch_url)
+                    .header("x-authorization", "sandbox-key")
+                    .header("content-type", "application/vnd.api+json")
+                    .header("accept", "application/vnd.api+json")
+                    .body(r#"{"data":{"type":"customer","id":"1","attributes":{"city":"Utrecht"}}}"#)
+                    .send()
+                    .await
+                {
+                    Ok(answer) if answer.status().is_success() => match answer.bytes().await {
+                        Ok(bytes) => serde_json::from_slice::<HandCustomerDocument>(&bytes)
+                            .map(std::hint::black_box)
+                            .is_ok(),
+                        Err(_) => false,
+                    },
+                    _ => false,
+                }
+            } else {
+                let change = ecurring::types::CustomerAttributesUpdate::builder()
+                    .city(Some("Utrecht".to_string()));
+                facade.update_customer("1").request(change).send().await.is_ok()
+            };
+            if !ok {
+                failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        };
+        let rss_start = rss_kb();
+        concurrent(&call, warm_up, in_flight).await;
+        let rss_warm = rss_kb();
+        let received_before = external.received("ecurring.updateCustomer");
+        let (mut samples, mut elapsed, mut checkpoints_mb) = (Vec::new(), Duration::ZERO, Vec::new());
+        for _ in 0..10 {
+            let (part, took) = concurrent(&call, total / 10, in_flight).await;
+            samples.extend(part);
+            elapsed += took;
+            checkpoints_mb.push((rss_kb() - rss_warm) as f64 / 1024.0);
+        }
+        let rss_growth_mb = (rss_kb() - rss_warm) as f64 / 1024.0;
+        let received = external.received("ecurring.updateCustomer") - received_before;
+        let failed = failures.load(std::sync::atomic::Ordering::Relaxed);
+        println!(
+            "{}",
+            json!({
+                "id": format!("scale-{client}"),
+                "what": format!("{total} eCurring PATCH calls through one client, {in_flight} in flight, sandbox in its own process"),
+                "target": format!("0 failed; resident memory grows <= 5 MB over the run (after a warm-up of {warm_up} calls)"),
+                "calls": samples.len(), "failed": failed, "received": received,
+                "throughput": samples.len() as f64 / elapsed.as_secs_f64(),
+                "p50_us": percentile(&mut samples, 0.50), "p99_us": percentile(&mut samples, 0.99),
+                "rss_growth_mb": rss_growth_mb, "warm_up_mb": (rss_warm - rss_start) as f64 / 1024.0,
+                "checkpoints_mb": checkpoints_mb,
+            })
+        );
+    });
+}
+
 fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let (rounds, calls, decode_per_round) = if smoke { (3, 20, 50) } else { (15, 200, 2000) };
+    if let Some(client) = only.strip_prefix("scale-") {
+        return scale(client, smoke);
+    }
 
     // Decoding: pure CPU, before anything else runs.
     if only.is_empty() || only == "decode" {
@@ -869,7 +957,7 @@ fn main() {
             std::future::pending::<()>().await;
         });
     });
-    let (url, sandbox) = rx.recv().unwrap();
+    let (url, _sandbox) = rx.recv().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -998,59 +1086,5 @@ fn main() {
             calls,
         )
         .await;
-
-        // Scale: 100,000 calls through one client, 1,024 in flight. The sandbox runs in its
-        // own process when BENCH_SANDBOX_BIN names the CLI, so this process's resident
-        // memory is the client's; it is read after a warm-up that opens the connections and
-        // again at the end (a leak shows as growth between the two).
-        let (total, in_flight) = if smoke { (500, 64) } else { (100_000, 1024) };
-        let warm_up = in_flight * 4;
-        let external = std::env::var("BENCH_SANDBOX_BIN").ok().map(ExternalSandbox::start);
-        let scale_base = match &external {
-            Some(e) => format!("{}/ecurring", e.url),
-            None => base(Service::ECurring),
-        };
-        let received = |external: &Option<ExternalSandbox>| match external {
-            Some(e) => e.received("ecurring.updateCustomer"),
-            None => sandbox.received("ecurring.updateCustomer"),
-        };
-        let scale = ecurring::Client::builder()
-            .environment(partner_bindings::ecurring::Environment::Custom(scale_base))
-            .credential(Service::ECurring.credential())
-            .retry(RetryPolicy::none())
-            .build()
-            .unwrap();
-        let failures = std::sync::atomic::AtomicUsize::new(0);
-        let call = || async {
-            let change = ecurring::types::CustomerAttributesUpdate::builder()
-                .city(Some("Utrecht".to_string()));
-            if scale.update_customer("1").request(change).send().await.is_err() {
-                failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-        };
-        let rss_start = rss_kb();
-        concurrent(&call, warm_up, in_flight).await;
-        let rss_warm = rss_kb();
-        let received_before = received(&external);
-        let (mut samples, elapsed) = concurrent(&call, total, in_flight).await;
-        let rss_growth_mb = (rss_kb() - rss_warm) as f64 / 1024.0;
-        let warm_up_mb = (rss_warm - rss_start) as f64 / 1024.0;
-        let received = received(&external) - received_before;
-        let failed = failures.load(std::sync::atomic::Ordering::Relaxed);
-        let throughput = total as f64 / elapsed.as_secs_f64();
-        let p50 = percentile(&mut samples, 0.50);
-        let p99 = percentile(&mut samples, 0.99);
-        println!(
-            "{}",
-            json!({
-                "id": "scale",
-                "what": format!("{total} eCurring PATCH calls through one client, {in_flight} in flight, sandbox {}", if external.is_some() { "in its own process" } else { "in this process" }),
-                "target": format!("0 failed; resident memory grows <= 5 MB over the run (after a warm-up of {warm_up} calls)"),
-                "calls": total, "failed": failed, "received": received,
-                "throughput": throughput, "p50_us": p50, "p99_us": p99,
-                "rss_growth_mb": rss_growth_mb, "warm_up_mb": warm_up_mb,
-                "met": failed == 0 && received == total as u64 && rss_growth_mb <= 5.0,
-            })
-        );
     });
 }

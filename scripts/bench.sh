@@ -16,17 +16,22 @@ work=target/bench && mkdir -p "$work"
 results="$work/results.jsonl" && : > "$results"
 
 echo "== call overhead, decoding, scale (benches/compare.rs)"
-# The scale line runs the sandbox CLI in its own process (BENCH_SANDBOX_BIN).
+# The scale lines run the sandbox CLI in its own process (BENCH_SANDBOX_BIN) and each
+# client (the facade, then by hand) in a process of its own, so resident memory is that
+# client's alone.
 if [ -n "$smoke" ]; then
   # A debug build is enough to see that every line produces a number.
   cargo build -q -p partner-bindings-cli
-  BENCH_SANDBOX_BIN=target/debug/partner-bindings \
-    cargo test -q -p partner-bindings --all-features --bench compare -- --smoke | grep '^{' >> "$results"
+  bench() { BENCH_SANDBOX_BIN=target/debug/partner-bindings BENCH_ONLY="${1:-}" \
+    cargo test -q -p partner-bindings --all-features --bench compare -- --smoke | grep '^{' >> "$results"; }
 else
   cargo build --release -q -p partner-bindings-cli
-  BENCH_SANDBOX_BIN=target/release/partner-bindings \
-    cargo bench -q -p partner-bindings --all-features --bench compare | grep '^{' >> "$results"
+  bench() { BENCH_SANDBOX_BIN=target/release/partner-bindings BENCH_ONLY="${1:-}" \
+    cargo bench -q -p partner-bindings --all-features --bench compare | grep '^{' >> "$results"; }
 fi
+bench
+bench scale-facade
+bench scale-by-hand
 
 echo "== sandbox versus a bare axum server and Prism"
 if [ -n "$smoke" ]; then
