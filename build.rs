@@ -104,6 +104,7 @@ fn generate(provider: &str, spec_path: &str, json_path: &Path) -> String {
     }
     direct_open_decoders(&mut file);
     kind_dispatched_alternatives(&mut file);
+    object_alternatives(&mut file);
     let with_extra = structs_with_extra(&file);
     for (type_name, members) in open_members {
         if !with_extra.contains(&type_name) {
@@ -584,6 +585,322 @@ fn kind_decoder(
     })
 }
 
+/// What serde does for a member an object left out, as a `Result` in the error type
+/// `error` (see `missing_member`).
+fn missing_result(
+    member: &OpenMember,
+    error: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let (ty, wire) = (&member.ty, &member.wire);
+    match (&member.attrs.default, &member.attrs.with) {
+        (Some(None), _) => {
+            quote!(::std::result::Result::<#ty, #error>::Ok(::std::default::Default::default()))
+        }
+        (Some(Some(path)), _) => quote!(::std::result::Result::<#ty, #error>::Ok(#path())),
+        (None, Some(_)) => {
+            quote!(::std::result::Result::<#ty, #error>::Err(<#error as ::serde::de::Error>::missing_field(#wire)))
+        }
+        (None, None) => quote!(crate::wire::missing_member::<#ty, #error>(#wire)),
+    }
+}
+
+/// `ty` seen through one `Option`.
+fn unwrap_option(ty: &syn::Type) -> &syn::Type {
+    if let syn::Type::Path(path) = ty {
+        if let Some(last) = path.path.segments.last() {
+            if last.ident == "Option" {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                        return inner;
+                    }
+                }
+            }
+        }
+    }
+    ty
+}
+
+/// An untagged enum of open objects (Insly's answer: applied or refused) buffers the whole
+/// answer and decodes the first alternative from the copy. Where one member is the bulk of
+/// the first alternative and reads an object there but never in the others (Insly's
+/// `response`: the re-priced policy, or the refusal's text, `[]` or null), these enums get a
+/// decoder that reads the answer once: that member straight into its type when it is an
+/// object, every other member as a JSON value, then the alternatives are tried in order
+/// (serde's untagged rule) from what was read, the small members converted from their
+/// values. Others stay untagged.
+fn object_alternatives(file: &mut syn::File) {
+    let Some(items) = types_items(file) else {
+        return;
+    };
+    let mut open = std::collections::HashMap::new();
+    let mut named = std::collections::HashMap::new();
+    for item in items.iter() {
+        if let syn::Item::Struct(s) = item {
+            if let syn::Fields::Named(_) = s.fields {
+                named.insert(s.ident.to_string(), Kind::Object);
+            }
+            if let Some(members) = open_members_of(s) {
+                open.insert(s.ident.to_string(), members);
+            }
+        }
+    }
+    let decoders: Vec<syn::Item> = items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Enum(e) => object_alternatives_decoder(e, &open, &named),
+            _ => None,
+        })
+        .collect();
+    items.extend(decoders);
+}
+
+/// The decoder of one untagged enum of open objects (see [`object_alternatives`]),
+/// dropping its derived `Deserialize`; `None` (untouched) when it is not one.
+fn object_alternatives_decoder(
+    e: &mut syn::ItemEnum,
+    open: &std::collections::HashMap<String, (Vec<OpenMember>, syn::Ident)>,
+    named: &std::collections::HashMap<String, Kind>,
+) -> Option<syn::Item> {
+    let untagged: syn::Attribute = syn::parse_quote!(#[serde(untagged)]);
+    if !e.attrs.contains(&untagged)
+        || e.attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .count()
+            != 1
+    {
+        return None;
+    }
+    let mut alternatives = Vec::new();
+    for variant in &e.variants {
+        let syn::Fields::Unnamed(fields) = &variant.fields else {
+            return None;
+        };
+        if fields.unnamed.len() != 1
+            || !variant.attrs.is_empty() && variant.attrs.iter().any(|a| a.path().is_ident("serde"))
+        {
+            return None;
+        }
+        let syn::Type::Path(path) = &fields.unnamed[0].ty else {
+            return None;
+        };
+        let ty_name = path.path.get_ident()?.to_string();
+        let (members, extra) = open.get(&ty_name)?;
+        alternatives.push((
+            variant.ident.clone(),
+            path.path.get_ident()?.clone(),
+            members,
+            extra,
+        ));
+    }
+    if alternatives.len() < 2 {
+        return None;
+    }
+    // The member read straight into its type: in every alternative, an object (a struct
+    // with members) in the first and, in the others, a type that never reads one.
+    let (first_members, rest) = (&alternatives[0].2, &alternatives[1..]);
+    let bulk = first_members.iter().find(|m| {
+        m.attrs.with.is_none()
+            && kind_of(&m.ty, named) == Some(Kind::Object)
+            && !matches!(&m.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Map"))
+            && rest.iter().all(|(_, _, members, _)| {
+                members.iter().any(|other| {
+                    other.wire == m.wire
+                        && matches!(kind_of(unwrap_option(&other.ty), named), Some(Kind::Text | Kind::Array))
+                })
+            })
+    })?;
+    if !drop_derived_deserialize(&mut e.attrs) {
+        return None;
+    }
+    let name = &e.ident;
+    let bulk_wire = &bulk.wire;
+    let bulk_ty = &bulk.ty;
+    let no_match = format!("data did not match any variant of untagged enum {name}");
+    let error = quote!(::serde_json::Error);
+    let mut attempts = Vec::new();
+    for (index, (variant, ty, members, extra)) in alternatives.iter().enumerate() {
+        let label = syn::Lifetime::new(
+            &format!("'__alternative{index}"),
+            proc_macro2::Span::call_site(),
+        );
+        let mut lets = Vec::new();
+        let mut fields = Vec::new();
+        let mut bulk_let = quote!();
+        let declared: Vec<&String> = members.iter().map(|m| &m.wire).collect();
+        for member in members.iter() {
+            let (ident, mty, wire) = (&member.ident, &member.ty, &member.wire);
+            let missing = missing_result(member, error.clone());
+            let convert = match &member.attrs.with {
+                Some(path) => quote!(#path(value)),
+                None => quote!(<#mty as ::serde::Deserialize>::deserialize(value)),
+            };
+            fields.push(quote!(#ident));
+            if wire == bulk_wire && index == 0 {
+                // Last, and only once everything else has converted: taken out, or put back
+                // for the next alternative when it is not an object.
+                bulk_let = quote! {
+                    let #ident: #mty = match __bulk.take() {
+                        ::std::option::Option::Some(__Bulk::Object(value)) => value,
+                        ::std::option::Option::None => match #missing {
+                            ::std::result::Result::Ok(value) => value,
+                            ::std::result::Result::Err(_) => break #label,
+                        },
+                        other => {
+                            __bulk = other;
+                            break #label;
+                        }
+                    };
+                };
+            } else if wire == bulk_wire {
+                lets.push(quote! {
+                    let #ident: #mty = match &__bulk {
+                        ::std::option::Option::Some(__Bulk::Other(value)) => match #convert {
+                            ::std::result::Result::Ok(value) => value,
+                            ::std::result::Result::Err(_) => break #label,
+                        },
+                        ::std::option::Option::None => match #missing {
+                            ::std::result::Result::Ok(value) => value,
+                            ::std::result::Result::Err(_) => break #label,
+                        },
+                        ::std::option::Option::Some(__Bulk::Object(_)) => break #label,
+                    };
+                });
+            } else {
+                lets.push(quote! {
+                    let #ident: #mty = match __members.get(#wire) {
+                        ::std::option::Option::Some(value) => match #convert {
+                            ::std::result::Result::Ok(value) => value,
+                            ::std::result::Result::Err(_) => break #label,
+                        },
+                        ::std::option::Option::None => match #missing {
+                            ::std::result::Result::Ok(value) => value,
+                            ::std::result::Result::Err(_) => break #label,
+                        },
+                    };
+                });
+            }
+        }
+        attempts.push(quote! {
+            #label: {
+                #(#lets)*
+                #bulk_let
+                let mut #extra = ::serde_json::Map::new();
+                for (member, value) in __members {
+                    if ![#(#declared),*].contains(&member.as_str()) {
+                        #extra.insert(member, value);
+                    }
+                }
+                return ::std::result::Result::Ok(#name::#variant(#ty { #(#fields,)* #extra }));
+            }
+        });
+    }
+    let declared_anywhere: std::collections::BTreeSet<&String> = alternatives
+        .iter()
+        .flat_map(|(_, _, members, _)| members.iter().map(|m| &m.wire))
+        .collect();
+    let declared_anywhere: Vec<&String> = declared_anywhere.into_iter().collect();
+    Some(syn::parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::std::result::Result<Self, __D::Error> {
+                // The bulk member: decoded into its type when it is an object, else kept as
+                // a value for the other alternatives.
+                enum __Bulk {
+                    Object(#bulk_ty),
+                    Other(::serde_json::Value),
+                }
+                impl<'de> ::serde::Deserialize<'de> for __Bulk {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(
+                        deserializer: __D,
+                    ) -> ::std::result::Result<Self, __D::Error> {
+                        struct __BulkVisitor;
+                        impl<'de> ::serde::de::Visitor<'de> for __BulkVisitor {
+                            type Value = __Bulk;
+                            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                                f.write_str("any value")
+                            }
+                            fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, map: __A) -> ::std::result::Result<__Bulk, __A::Error> {
+                                <#bulk_ty as ::serde::Deserialize>::deserialize(
+                                    ::serde::de::value::MapAccessDeserializer::new(map),
+                                )
+                                .map(__Bulk::Object)
+                            }
+                            fn visit_seq<__A: ::serde::de::SeqAccess<'de>>(self, seq: __A) -> ::std::result::Result<__Bulk, __A::Error> {
+                                <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                                    ::serde::de::value::SeqAccessDeserializer::new(seq),
+                                )
+                                .map(__Bulk::Other)
+                            }
+                            fn visit_bool<__E: ::serde::de::Error>(self, v: bool) -> ::std::result::Result<__Bulk, __E> {
+                                Ok(__Bulk::Other(v.into()))
+                            }
+                            fn visit_i64<__E: ::serde::de::Error>(self, v: i64) -> ::std::result::Result<__Bulk, __E> {
+                                Ok(__Bulk::Other(v.into()))
+                            }
+                            fn visit_u64<__E: ::serde::de::Error>(self, v: u64) -> ::std::result::Result<__Bulk, __E> {
+                                Ok(__Bulk::Other(v.into()))
+                            }
+                            fn visit_f64<__E: ::serde::de::Error>(self, v: f64) -> ::std::result::Result<__Bulk, __E> {
+                                Ok(__Bulk::Other(v.into()))
+                            }
+                            fn visit_str<__E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<__Bulk, __E> {
+                                Ok(__Bulk::Other(v.into()))
+                            }
+                            fn visit_string<__E: ::serde::de::Error>(self, v: ::std::string::String) -> ::std::result::Result<__Bulk, __E> {
+                                Ok(__Bulk::Other(v.into()))
+                            }
+                            fn visit_unit<__E: ::serde::de::Error>(self) -> ::std::result::Result<__Bulk, __E> {
+                                Ok(__Bulk::Other(::serde_json::Value::Null))
+                            }
+                            fn visit_none<__E: ::serde::de::Error>(self) -> ::std::result::Result<__Bulk, __E> {
+                                Ok(__Bulk::Other(::serde_json::Value::Null))
+                            }
+                            fn visit_some<__D: ::serde::Deserializer<'de>>(self, d: __D) -> ::std::result::Result<__Bulk, __D::Error> {
+                                <__Bulk as ::serde::Deserialize>::deserialize(d)
+                            }
+                        }
+                        deserializer.deserialize_any(__BulkVisitor)
+                    }
+                }
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#no_match)
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: __A,
+                    ) -> ::std::result::Result<#name, __A::Error> {
+                        let mut __bulk: ::std::option::Option<__Bulk> = None;
+                        let mut __members = ::serde_json::Map::new();
+                        while let Some(member) = __map.next_key::<::std::string::String>()? {
+                            if member == #bulk_wire {
+                                if __bulk.is_some() {
+                                    return Err(<__A::Error as ::serde::de::Error>::duplicate_field(#bulk_wire));
+                                }
+                                __bulk = Some(__map.next_value()?);
+                            } else {
+                                let value = __map.next_value()?;
+                                if let Some(_) = __members.insert(member.clone(), value) {
+                                    if let Some(name) = [#(#declared_anywhere),*].into_iter().find(|name| *name == member) {
+                                        return Err(<__A::Error as ::serde::de::Error>::duplicate_field(name));
+                                    }
+                                }
+                            }
+                        }
+                        #(#attempts)*
+                        Err(<__A::Error as ::serde::de::Error>::custom(#no_match))
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    })
+}
+
 /// The serde attributes of one member, as far as a decoder needs them.
 #[derive(Default)]
 struct MemberAttrs {
@@ -633,9 +950,17 @@ fn member_attrs(attrs: &[syn::Attribute]) -> Option<MemberAttrs> {
     Some(out)
 }
 
-/// The direct decoder of one open object (see [`direct_open_decoders`]), removing
-/// `Deserialize` from its derives; `None` (and the struct untouched) when it is not one.
-fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
+/// One declared member of a generated struct, with its name on the wire.
+struct OpenMember {
+    ident: syn::Ident,
+    ty: syn::Type,
+    attrs: MemberAttrs,
+    wire: String,
+}
+
+/// The declared members and the `extra` map of an open object (a struct whose only
+/// flattened member is `extra`, every attribute one the decoders handle); `None` otherwise.
+fn open_members_of(s: &syn::ItemStruct) -> Option<(Vec<OpenMember>, syn::Ident)> {
     if s.attrs.iter().any(|a| a.path().is_ident("serde")) {
         return None;
     }
@@ -653,10 +978,25 @@ fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
             }
             extra = Some(ident);
         } else {
-            declared.push((ident, field.ty.clone(), attrs));
+            let wire = attrs
+                .rename
+                .clone()
+                .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+            declared.push(OpenMember {
+                ident,
+                ty: field.ty.clone(),
+                attrs,
+                wire,
+            });
         }
     }
-    let extra = extra?;
+    Some((declared, extra?))
+}
+
+/// The direct decoder of one open object (see [`direct_open_decoders`]), removing
+/// `Deserialize` from its derives; `None` (and the struct untouched) when it is not one.
+fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
+    let (declared, extra) = open_members_of(s)?;
     if !drop_derived_deserialize(&mut s.attrs) {
         return None;
     }
@@ -670,11 +1010,16 @@ fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
     let mut values = Vec::new();
     let mut wrappers = Vec::new();
     let mut members = Vec::new();
-    for (i, (ident, ty, attrs)) in declared.iter().enumerate() {
-        let wire = attrs
-            .rename
-            .clone()
-            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string());
+    for (
+        i,
+        OpenMember {
+            ident,
+            ty,
+            attrs,
+            wire,
+        },
+    ) in declared.iter().enumerate()
+    {
         let slot = quote::format_ident!("__m{i}");
         let value = match &attrs.with {
             Some(path) => {
@@ -703,7 +1048,7 @@ fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
             (None, None) => quote!(crate::wire::missing_member::<#ty, __A::Error>(#wire)?),
         };
         variants.push(quote::format_ident!("__M{i}"));
-        wires.push(wire);
+        wires.push(wire.clone());
         members.push(quote!(#ident: match #slot { Some(value) => value, None => #missing }));
         slots.push(slot);
         types.push(ty.clone());

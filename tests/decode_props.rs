@@ -277,3 +277,117 @@ async fn through_the_facade_it_is_ok_or_undecodable() {
         "{ok} ok, {undecodable} undecodable"
     );
 }
+
+/// Insly's answer is `oneOf` an applied and a refused update; its decoder (build.rs's
+/// `object_alternatives`) reads it once instead of buffering it. It must decide as serde's
+/// untagged rule does: the first alternative that accepts the whole answer, each decoded
+/// on its own. Envelopes are built from the members' documented, quirky and wrong forms.
+fn insly_envelope() -> impl Strategy<Value = Value> {
+    let adjustment: Value =
+        serde_json::from_str(&fixture_text("insly", "update_policy.response.json")).unwrap();
+    let adjustment = adjustment["response"].clone();
+    let member = |forms: Vec<Value>| proptest::option::of(proptest::sample::select(forms));
+    (
+        member(vec![
+            json!(1),
+            json!(0),
+            json!("1"),
+            json!("0"),
+            json!(null),
+            json!("x"),
+            json!(true),
+            json!(2.5),
+        ]),
+        member(vec![
+            adjustment,
+            json!({}),
+            json!({"declined": "1"}),
+            json!("refused: cover"),
+            json!([]),
+            json!([1]),
+            json!(null),
+            json!(5),
+            json!(true),
+        ]),
+        member(vec![
+            json!("Policy is locked"),
+            json!(null),
+            json!(7),
+            json!([]),
+        ]),
+        member(vec![json!(12), json!("12"), json!(null), json!({})]),
+        member(vec![json!({"k": [1]}), json!("new"), json!(null)]),
+    )
+        .prop_map(|(status, response, message, oid, unknown)| {
+            let mut envelope = serde_json::Map::new();
+            for (name, value) in [
+                ("status", status),
+                ("response", response),
+                ("message", message),
+                ("apirequest_oid", oid),
+                ("added_later", unknown),
+            ] {
+                if let Some(value) = value {
+                    envelope.insert(name.to_string(), value);
+                }
+            }
+            Value::Object(envelope)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn insly_answer_decodes_as_the_untagged_rule_decides(envelope in insly_envelope()) {
+        use insly::types::{AppliedUpdate, RefusedUpdate, UpdatePolicyResponse};
+        let untagged = serde_json::from_value::<AppliedUpdate>(envelope.clone())
+            .map(UpdatePolicyResponse::from)
+            .or_else(|_| serde_json::from_value::<RefusedUpdate>(envelope.clone()).map(UpdatePolicyResponse::from))
+            .ok();
+        let bytes = serde_json::to_vec(&envelope).unwrap();
+        let from_bytes = serde_json::from_slice::<UpdatePolicyResponse>(&bytes).ok();
+        let from_value = serde_json::from_value::<UpdatePolicyResponse>(envelope.clone()).ok();
+        prop_assert_eq!(&from_bytes, &untagged, "from bytes: {}", envelope);
+        prop_assert_eq!(&from_value, &untagged, "from a value: {}", envelope);
+    }
+}
+
+#[test]
+fn insly_answer_members_go_where_the_chosen_alternative_puts_them() {
+    use insly::types::UpdatePolicyResponse;
+    let applied = serde_json::from_value::<UpdatePolicyResponse>(json!({
+        "status": "1", "response": {"policy_no": "P1"}, "message": "ok", "added_later": [1]
+    }))
+    .unwrap();
+    let UpdatePolicyResponse::AppliedUpdate(applied) = applied else {
+        panic!("an object response with status 1 is applied: {applied:?}");
+    };
+    // `message` is a refusal's member: an applied answer keeps it among the unknown ones.
+    assert_eq!(applied.extra.get("message"), Some(&json!("ok")));
+    assert_eq!(applied.extra.get("added_later"), Some(&json!([1])));
+    assert_eq!(applied.response.policy_no.as_deref(), Some("P1"));
+    let refused = serde_json::from_slice::<UpdatePolicyResponse>(
+        br#"{"status": 0, "response": [], "message": "Policy is locked"}"#,
+    )
+    .unwrap();
+    let UpdatePolicyResponse::RefusedUpdate(refused) = refused else {
+        panic!("status 0 with `[]` is refused: {refused:?}");
+    };
+    assert_eq!(refused.message.as_deref(), Some("Policy is locked"));
+    assert_eq!(refused.response, None);
+    let duplicate = serde_json::from_slice::<UpdatePolicyResponse>(
+        br#"{"status": 0, "status": 1, "response": []}"#,
+    )
+    .unwrap_err();
+    assert!(
+        duplicate.to_string().contains("duplicate field `status`"),
+        "{duplicate}"
+    );
+    let neither =
+        serde_json::from_slice::<UpdatePolicyResponse>(br#"{"response": "text"}"#).unwrap_err();
+    assert!(
+        neither.to_string().contains("did not match any variant"),
+        "{neither}"
+    );
+}
