@@ -6,15 +6,16 @@
 # request with the sandbox's own answer to that request, so the bodies are the same size.
 # The sandbox and Prism validate requests; logging is off. Prints a table with the ratios.
 #
-#   scripts/bench-sandbox.sh            # 10 s per server
-#   DURATION=3 scripts/bench-sandbox.sh # quicker
+#   scripts/bench-sandbox.sh            # 3 interleaved rounds of 5 s per server
+#   DURATION=1 ROUNDS=1 scripts/bench-sandbox.sh # quicker
 #   SANDBOX_BIN=... BARE_BIN=...        # already built binaries (bench.sh --smoke: debug)
 #
 # Installs what it needs: wrk (Debian), @stoplight/prism-cli (npm, pinned, under target/tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DURATION="${DURATION:-10}"
+DURATION="${DURATION:-5}"
+ROUNDS="${ROUNDS:-3}"
 PRISM_VERSION="5.14.2"
 TOOLS="target/tools/prism"
 SANDBOX_PORT="${SANDBOX_PORT:-18080}"
@@ -84,33 +85,41 @@ run_wrk() { # url -> "requests non2xx p50_us"
 read -r s_ready sandbox_pid < <(python3 scripts/ready-ms.py "http://127.0.0.1:$SANDBOX_PORT/" \
   "$SANDBOX_BIN" sandbox --port "$SANDBOX_PORT" --quiet)
 pids+=("$sandbox_pid")
-read -r s_req s_bad s_p50 < <(run_wrk "http://127.0.0.1:$SANDBOX_PORT/ecurring/customers/1")
-s_rss=$(rss_kb "$sandbox_pid")
 # The sandbox's answer to that request: the bare server's fixed body.
 curl -s -X PATCH -H "Content-Type: application/vnd.api+json" -H "Accept: application/vnd.api+json" \
   -H "X-Authorization: sandbox-key" --data "$body" -o "$work/answer.json" \
   "http://127.0.0.1:$SANDBOX_PORT/ecurring/customers/1"
 body_bytes=$(wc -c < "$work/answer.json")
-kill "$sandbox_pid"
-
 read -r b_ready bare_pid < <(python3 scripts/ready-ms.py "http://127.0.0.1:$BARE_PORT/" \
   "$BARE_BIN" "$BARE_PORT" "$work/answer.json")
 pids+=("$bare_pid")
-read -r b_req b_bad b_p50 < <(run_wrk "http://127.0.0.1:$BARE_PORT/ecurring/customers/1")
-b_rss=$(rss_kb "$bare_pid")
-kill "$bare_pid"
-
 "$TOOLS/node_modules/.bin/prism" mock --errors -v silent -p "$PRISM_PORT" specs/ecurring.yaml >/dev/null 2>&1 &
 pids+=($!); prism_pid=$!
 wait_for "http://127.0.0.1:$PRISM_PORT/customers/1"
-read -r p_req p_bad p_p50 < <(run_wrk "http://127.0.0.1:$PRISM_PORT/customers/1")
+
+# Interleaved rounds (sandbox, bare, Prism in each), so a noisy machine slows all three
+# alike; the medians are reported.
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+: > "$work/s" && : > "$work/b" && : > "$work/p"
+for _ in $(seq 1 "$ROUNDS"); do
+  run_wrk "http://127.0.0.1:$SANDBOX_PORT/ecurring/customers/1" >> "$work/s"
+  run_wrk "http://127.0.0.1:$BARE_PORT/ecurring/customers/1" >> "$work/b"
+  run_wrk "http://127.0.0.1:$PRISM_PORT/customers/1" >> "$work/p"
+done
+for x in s b p; do
+  read -r "${x}_req" < <(cut -d' ' -f1 "$work/$x" | median)
+  read -r "${x}_bad" < <(cut -d' ' -f2 "$work/$x" | sort -n | tail -1)
+  read -r "${x}_p50" < <(cut -d' ' -f3 "$work/$x" | median)
+done
+s_rss=$(rss_kb "$sandbox_pid")
+b_rss=$(rss_kb "$bare_pid")
 p_rss=$(rss_kb "$prism_pid")
 
 awk -v d="$DURATION" -v sr="$s_req" -v sb="$s_bad" -v sp="$s_p50" -v sm="$s_rss" -v sready="$s_ready" \
     -v br="$b_req" -v bb="$b_bad" -v bp="$b_p50" -v bm="$b_rss" -v bready="$b_ready" -v bytes="$body_bytes" \
     -v pr="$p_req" -v pb="$p_bad" -v pp="$p_p50" -v pm="$p_rss" -v pv="$PRISM_VERSION" 'BEGIN {
   srps = sr / d; brps = br / d; prps = pr / d
-  printf "eCurring PATCH /customers/1 (answer %d bytes), wrk -t2 -c10 -d%ss, %s cores, logging off\n", bytes, d, "'"$(nproc)"'"
+  printf "eCurring PATCH /customers/1 (answer %d bytes), wrk -t2 -c10 -d%ss, median of %s interleaved rounds, %s cores, logging off\n", bytes, d, "'"$ROUNDS"'", "'"$(nproc)"'"
   printf "%-28s %12s %10s %12s %10s %10s\n", "server", "requests/s", "non-2xx", "p50 latency", "RSS MB", "ready ms"
   printf "%-28s %12.0f %10d %10.2fms %10.1f %10.1f\n", "partner-bindings sandbox", srps, sb, sp / 1000, sm / 1024, sready
   printf "%-28s %12.0f %10d %10.2fms %10.1f %10.1f\n", "bare axum, fixed body", brps, bb, bp / 1000, bm / 1024, bready
@@ -119,6 +128,6 @@ awk -v d="$DURATION" -v sr="$s_req" -v sb="$s_bad" -v sp="$s_p50" -v sm="$s_rss"
   printf "throughput ratio sandbox/prism: %.1fx (target >= 40x)\n", srps / prps
   printf "sandbox RSS %.1f MB (target <= 15 MB), ready in %.1f ms (target <= 50 ms)\n", sm / 1024, sready
   if (ENVIRON["JSON_OUT"] != "") {
-    printf "{\"id\":\"sandbox\",\"duration_s\":%s,\"body_bytes\":%d,\"sandbox_rps\":%.1f,\"bare_rps\":%.1f,\"prism_rps\":%.1f,\"sandbox_rss_mb\":%.1f,\"bare_rss_mb\":%.1f,\"prism_rss_mb\":%.1f,\"sandbox_p50_ms\":%.3f,\"bare_p50_ms\":%.3f,\"prism_p50_ms\":%.3f,\"sandbox_non2xx\":%d,\"bare_non2xx\":%d,\"prism_non2xx\":%d,\"sandbox_ready_ms\":%.1f,\"bare_ready_ms\":%.1f,\"prism\":\"%s\"}\n", d, bytes, srps, brps, prps, sm/1024, bm/1024, pm/1024, sp/1000, bp/1000, pp/1000, sb, bb, pb, sready, bready, pv > ENVIRON["JSON_OUT"]
+    printf "{\"id\":\"sandbox\",\"rounds\":'"$ROUNDS"',\"duration_s\":%s,\"body_bytes\":%d,\"sandbox_rps\":%.1f,\"bare_rps\":%.1f,\"prism_rps\":%.1f,\"sandbox_rss_mb\":%.1f,\"bare_rss_mb\":%.1f,\"prism_rss_mb\":%.1f,\"sandbox_p50_ms\":%.3f,\"bare_p50_ms\":%.3f,\"prism_p50_ms\":%.3f,\"sandbox_non2xx\":%d,\"bare_non2xx\":%d,\"prism_non2xx\":%d,\"sandbox_ready_ms\":%.1f,\"bare_ready_ms\":%.1f,\"prism\":\"%s\"}\n", d, bytes, srps, brps, prps, sm/1024, bm/1024, pm/1024, sp/1000, bp/1000, pp/1000, sb, bb, pb, sready, bready, pv > ENVIRON["JSON_OUT"]
   }
 }'

@@ -37,10 +37,10 @@ echo "== sandbox versus a bare axum server and Prism"
 if [ -n "$smoke" ]; then
   cargo build -q -p partner-bindings-cli
   cargo build -q -p partner-bindings --example bench_bare_server --features sandbox
-  JSON_OUT="$work/sandbox.json" DURATION=1 SANDBOX_BIN=target/debug/partner-bindings \
+  JSON_OUT="$work/sandbox.json" DURATION=1 ROUNDS=1 SANDBOX_BIN=target/debug/partner-bindings \
     BARE_BIN=target/debug/examples/bench_bare_server scripts/bench-sandbox.sh
 else
-  JSON_OUT="$work/sandbox.json" DURATION=10 scripts/bench-sandbox.sh
+  JSON_OUT="$work/sandbox.json" DURATION=5 ROUNDS=3 scripts/bench-sandbox.sh
 fi
 cat "$work/sandbox.json" >> "$results"
 
@@ -80,6 +80,7 @@ if [ -z "$smoke" ]; then
   echo "== profiles (callgrind)"
   scripts/profile-call.sh > "$work/profile-call.txt"
   scripts/profile-decode.sh > "$work/profile-decode.txt"
+  scripts/profile-sandbox.sh > "$work/profile-sandbox.txt"
 fi
 
 out=$([ -n "$smoke" ] && echo target/bench-smoke.md || echo BENCHMARKS.md)

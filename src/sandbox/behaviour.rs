@@ -1,7 +1,7 @@
 //! What each provider module builds on: the [`Behaviour`] it implements, the [`Reject`] it
 //! refuses with, and helpers to seed its state from the spec and to write values.
 
-use std::collections::BTreeMap;
+use std::{borrow::Cow, collections::BTreeMap};
 
 use serde_json::Value;
 
@@ -40,13 +40,14 @@ impl Reject {
 /// What each provider module implements: its state and rules, and its error shape.
 pub(crate) trait Behaviour: Send {
     /// Applies operation `operation` (an operationId) with its path parameters and
-    /// (already schema-valid) body; the response body on success.
+    /// (already schema-valid) body; the response body on success, borrowed where it is
+    /// the stored record (it is written out under the state's lock, not copied).
     fn handle(
         &mut self,
         operation: &str,
         params: &BTreeMap<String, String>,
         body: Value,
-    ) -> Result<Value, Reject>;
+    ) -> Result<Cow<'_, Value>, Reject>;
 }
 
 /// The documented example of operation `operation_id`: its request body (`response` false)
@@ -89,7 +90,16 @@ pub(crate) fn json_amount(amount: rust_decimal::Decimal) -> Value {
 
 /// Now, as RFC 3339 with `+00:00` (the providers' Atom form).
 pub(crate) fn now_text() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S+00:00")
-        .to_string()
+    use chrono::{Datelike, Timelike};
+    // Written out rather than through `format`, which parses its pattern on every call.
+    let now = chrono::Utc::now();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        now.year(),
+        now.month(),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    )
 }

@@ -1,7 +1,10 @@
 //! eCurring in the sandbox: customers by id; a PATCH changes the attributes it sends
 //! (`null` clears) and keeps the others.
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    borrow::Cow,
+    collections::{BTreeMap, HashMap},
+};
 
 use serde_json::{json, Value};
 
@@ -21,7 +24,7 @@ impl State {
         }
     }
 
-    fn update_customer(&mut self, id: &str, body: &Value) -> Result<Value, Reject> {
+    fn update_customer(&mut self, id: &str, mut body: Value) -> Result<&Value, Reject> {
         let document = self
             .customers
             .get_mut(id)
@@ -33,10 +36,10 @@ impl State {
                 "must equal the id in the path",
             ));
         }
-        let changes = body["data"]["attributes"]
-            .as_object()
-            .cloned()
-            .unwrap_or_default();
+        let changes = match body["data"]["attributes"].take() {
+            Value::Object(changes) => changes,
+            _ => Default::default(),
+        };
         let sets_iban = changes.get("iban").is_some_and(|v| !v.is_null());
         let has_holder = changes.get("bank_holder").is_some_and(|v| !v.is_null());
         if sets_iban && !has_holder {
@@ -51,7 +54,7 @@ impl State {
             attributes[name] = value;
         }
         attributes["updated_at"] = json!(now_text());
-        Ok(document.clone())
+        Ok(document)
     }
 }
 
@@ -61,11 +64,11 @@ impl Behaviour for State {
         operation: &str,
         params: &BTreeMap<String, String>,
         body: Value,
-    ) -> Result<Value, Reject> {
+    ) -> Result<Cow<'_, Value>, Reject> {
         match operation {
             "updateCustomer" => {
                 let id = params.get("id").map(String::as_str).unwrap_or("");
-                self.update_customer(id, &body)
+                self.update_customer(id, body).map(Cow::Borrowed)
             }
             _ => Err(Reject::new(404, "no such endpoint")),
         }

@@ -73,12 +73,10 @@ impl Fault {
     /// The fault for request `number` of `operation`: its own header, else the fault
     /// injected for the operation; none when `nth` names another request.
     pub(super) fn for_request(headers: &HeaderMap, operation: &Operation, number: u64) -> Fault {
-        let injected = operation
-            .injected
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        // A read lock: concurrent requests do not wait on each other for it.
+        let injected = operation.injected.read().unwrap_or_else(|e| e.into_inner());
         let fault = Fault::parse(headers, injected.as_deref());
+        drop(injected);
         match fault.nth {
             Some(n) if n != number => Fault::default(),
             _ => fault,

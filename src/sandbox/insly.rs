@@ -1,6 +1,7 @@
 //! Insly in the sandbox: policies by `policy_oid`, re-priced on each mid-term adjustment
 //! (excess and products change the premium), with the difference payable or refunded.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -104,9 +105,9 @@ impl Behaviour for State {
         operation: &str,
         _params: &BTreeMap<String, String>,
         body: Value,
-    ) -> Result<Value, Reject> {
+    ) -> Result<Cow<'_, Value>, Reject> {
         match operation {
-            "updatePolicy" => self.update_policy(&body),
+            "updatePolicy" => self.update_policy(&body).map(Cow::Owned),
             _ => Err(Reject::new(404, "no such endpoint")),
         }
     }

@@ -1,6 +1,7 @@
 //! RentalCover in the sandbox: bookings' customers by email, policies by reference, and a
 //! simple price (a daily rate scaled by the cover amount) so quotes have real charges.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
@@ -147,16 +148,20 @@ impl Behaviour for State {
         operation: &str,
         params: &BTreeMap<String, String>,
         body: Value,
-    ) -> Result<Value, Reject> {
-        let body = body.as_object().cloned().unwrap_or_default();
-        match operation {
+    ) -> Result<Cow<'_, Value>, Reject> {
+        let body = match body {
+            Value::Object(body) => body,
+            _ => Map::new(),
+        };
+        let answer = match operation {
             "updateCustomer" => self.update_customer(&body),
             "updateInsurance" => {
                 let reference = params.get("Reference").map(String::as_str).unwrap_or("");
                 self.update_insurance(reference, &body)
             }
             _ => Err(Reject::new(404, "no such endpoint")),
-        }
+        };
+        answer.map(Cow::Owned)
     }
 }
 

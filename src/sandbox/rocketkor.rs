@@ -1,6 +1,7 @@
 //! RocketKOR in the sandbox: customers by id; a PUT changes what it sends (`null` clears),
 //! adds or changes addresses and applies the documented primary-address rules.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Map, Value};
@@ -41,7 +42,7 @@ impl State {
         }
     }
 
-    fn update(&mut self, id: &str, body: &Map<String, Value>) -> Result<Value, Reject> {
+    fn update(&mut self, id: &str, body: &Map<String, Value>) -> Result<&Value, Reject> {
         let customer = self
             .customers
             .get_mut(&id.to_lowercase())
@@ -131,7 +132,7 @@ impl State {
         let social = body.get("socialId").cloned();
         let answer = body.get("securityAnswer").cloned();
         mask_secrets(customer, social, answer);
-        Ok(customer.clone())
+        Ok(customer)
     }
 }
 
@@ -208,12 +209,15 @@ impl Behaviour for State {
         operation: &str,
         params: &BTreeMap<String, String>,
         body: Value,
-    ) -> Result<Value, Reject> {
-        let body = body.as_object().cloned().unwrap_or_default();
+    ) -> Result<Cow<'_, Value>, Reject> {
+        let body = match body {
+            Value::Object(body) => body,
+            _ => Map::new(),
+        };
         match operation {
             "updateIndividualCustomer" => {
                 let id = params.get("customerId").map(String::as_str).unwrap_or("");
-                self.update(id, &body)
+                self.update(id, &body).map(Cow::Borrowed)
             }
             _ => Err(Reject::new(404, "no such endpoint")),
         }

@@ -7,7 +7,7 @@ use std::{
     collections::BTreeMap,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc, Mutex,
+        Arc, Mutex, RwLock,
     },
     time::Instant,
 };
@@ -93,7 +93,7 @@ pub(super) struct Operation {
     pub(super) received: AtomicU64,
     /// A fault applied to every request of this operation (as if each carried the
     /// `X-Sandbox-Fault` header), set with [`Sandbox::inject`](super::Sandbox::inject).
-    pub(super) injected: Mutex<Option<String>>,
+    pub(super) injected: RwLock<Option<String>>,
 }
 
 enum PathSegment {
@@ -152,7 +152,7 @@ impl Served {
                     params,
                     body,
                     received: AtomicU64::new(0),
-                    injected: Mutex::new(None),
+                    injected: RwLock::new(None),
                 });
             }
         }
@@ -222,18 +222,19 @@ pub(super) fn find_operation<'a>(shared: &'a Shared, operation: &str) -> Option<
 }
 
 pub(super) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if !shared.log {
+        return respond(&shared, request).await;
+    }
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = respond(&shared, request).await;
-    if shared.log {
-        tracing::info!(
-            target: "partner_bindings::sandbox",
-            "{method} {path} -> {} ({} us)",
-            response.status().as_u16(),
-            started.elapsed().as_micros()
-        );
-    }
+    tracing::info!(
+        target: "partner_bindings::sandbox",
+        "{method} {path} -> {} ({} us)",
+        response.status().as_u16(),
+        started.elapsed().as_micros()
+    );
     response
 }
 
@@ -243,16 +244,17 @@ pub(super) async fn respond(shared: &Shared, request: Request) -> Response {
         let body = serde_json::to_vec(&counts(shared)).unwrap_or_default();
         return json_response(200, "application/json", body);
     }
+    // The path below the provider's prefix (route() reads it without its leading `/`).
     let (prefix, rest) = match path.trim_start_matches('/').split_once('/') {
-        Some((prefix, rest)) => (prefix.to_owned(), format!("/{rest}")),
-        None => (path.trim_start_matches('/').to_owned(), "/".to_owned()),
+        Some((prefix, rest)) => (prefix, rest),
+        None => (path.trim_start_matches('/'), ""),
     };
     let Some(served) = shared.served.iter().find(|s| s.provider.name() == prefix) else {
         return plain_not_found(&path);
     };
     let wire = &served.wire;
 
-    let routes = served.route(&rest);
+    let routes = served.route(rest);
     if routes.is_empty() {
         return wire.error(Reject::new(404, format!("no such endpoint: {path}")));
     }
@@ -349,10 +351,14 @@ pub(super) async fn respond(shared: &Shared, request: Request) -> Response {
     }
     let outcome = {
         let mut state = served.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.handle(&operation.id, params, body)
+        state.handle(&operation.id, params, body).map(|value| {
+            // Sized for the answers in the specs' examples, so writing one rarely grows it.
+            let mut bytes = Vec::with_capacity(2048);
+            serde_json::to_writer(&mut bytes, &*value).map_or_else(|_| Vec::new(), |()| bytes)
+        })
     };
     let response_body = match outcome {
-        Ok(value) => serde_json::to_vec(&value).unwrap_or_default(),
+        Ok(bytes) => bytes,
         Err(reject) => return wire.error(reject),
     };
     fault.answer_applied(response_body, wire.media_type)

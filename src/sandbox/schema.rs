@@ -59,6 +59,14 @@ pub(crate) enum Segment {
     Index(usize),
 }
 
+/// A step while checking: borrowed from the value or the schema, made a [`Segment`] only
+/// when a rule is broken (a valid request allocates no path).
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Member(&'a str),
+    Index(usize),
+}
+
 impl Violation {
     /// `addresses[0].name`, or `request body` at the root.
     pub fn field(&self) -> String {
@@ -215,14 +223,25 @@ impl Schemas {
         self.check(id, value, &mut path)
     }
 
-    fn fail(path: &[Segment], rule: impl Into<String>) -> Result<(), Violation> {
+    fn fail(path: &[Step], rule: impl Into<String>) -> Result<(), Violation> {
         Err(Violation {
-            path: path.to_vec(),
+            path: path
+                .iter()
+                .map(|step| match step {
+                    Step::Member(name) => Segment::Member((*name).to_owned()),
+                    Step::Index(i) => Segment::Index(*i),
+                })
+                .collect(),
             rule: rule.into(),
         })
     }
 
-    fn check(&self, id: Id, value: &Value, path: &mut Vec<Segment>) -> Result<(), Violation> {
+    fn check<'a>(
+        &'a self,
+        id: Id,
+        value: &'a Value,
+        path: &mut Vec<Step<'a>>,
+    ) -> Result<(), Violation> {
         let node = &self.nodes[id];
         // OpenAPI 3.0: `nullable` allows null whatever else the schema says.
         if value.is_null() && node.nullable {
@@ -278,7 +297,7 @@ impl Schemas {
                 }
                 if let Some(item) = node.items {
                     for (i, value) in items.iter().enumerate() {
-                        path.push(Segment::Index(i));
+                        path.push(Step::Index(i));
                         self.check(item, value, path)?;
                         path.pop();
                     }
@@ -287,7 +306,7 @@ impl Schemas {
             Value::Object(members) => {
                 for name in &node.required {
                     if !members.contains_key(name) {
-                        path.push(Segment::Member(name.clone()));
+                        path.push(Step::Member(name));
                         let result = Self::fail(path, "is required");
                         path.pop();
                         return result;
@@ -303,7 +322,7 @@ impl Schemas {
                     );
                 }
                 for (name, member) in members {
-                    path.push(Segment::Member(name.clone()));
+                    path.push(Step::Member(name));
                     let declared = node.properties.iter().find(|(n, _)| n == name);
                     match (declared, &node.additional) {
                         (Some((_, id)), _) => self.check(*id, member, path)?,
@@ -348,13 +367,15 @@ impl Schemas {
         Ok(())
     }
 
-    fn check_string(&self, node: &Node, text: &str, path: &[Segment]) -> Result<(), Violation> {
-        let length = text.chars().count();
-        if let Some(min) = node.min_length.filter(|m| length < *m) {
-            return Self::fail(path, format!("must be at least {min} characters"));
-        }
-        if let Some(max) = node.max_length.filter(|m| length > *m) {
-            return Self::fail(path, format!("must be at most {max} characters"));
+    fn check_string(&self, node: &Node, text: &str, path: &[Step]) -> Result<(), Violation> {
+        if node.min_length.is_some() || node.max_length.is_some() {
+            let length = text.chars().count();
+            if let Some(min) = node.min_length.filter(|m| length < *m) {
+                return Self::fail(path, format!("must be at least {min} characters"));
+            }
+            if let Some(max) = node.max_length.filter(|m| length > *m) {
+                return Self::fail(path, format!("must be at most {max} characters"));
+            }
         }
         if let Some((source, regex)) = &node.pattern {
             if regex.find(text).is_none() {

@@ -110,7 +110,7 @@ impl Sandbox {
     pub fn inject(&self, operation: &str, fault: Option<&str>) -> bool {
         match find_operation(&self.shared, operation) {
             Some(op) => {
-                *op.injected.lock().unwrap_or_else(|e| e.into_inner()) = fault.map(str::to_owned);
+                *op.injected.write().unwrap_or_else(|e| e.into_inner()) = fault.map(str::to_owned);
                 true
             }
             None => false,
