@@ -50,7 +50,7 @@ echo "== build cost"
 # resolving the workspace's Cargo.lock. Full: clean debug builds, all dependencies, each
 # in its own target dir. Smoke: rebuild of the program only, in target/.
 codegen_ms() { # features -> "provider ms ..." from build.rs's timings
-  PARTNER_BINDINGS_CODEGEN_TIMINGS=1 cargo build -vv -p partner-bindings --no-default-features --features "$1" \
+  PARTNER_BINDINGS_CODEGEN_TIMINGS=1 cargo build -vv -p partner-bindings --no-default-features --features "$1,tls-aws-lc-rs" \
     --target-dir "$2" 2>&1 | grep -o 'codegen [a-z]*: [0-9]* ms' | awk '!seen[$0]++ {print $2, $3}' | tr -d ':' | tr '\n' ' '
 }
 program_build() { # program -> seconds

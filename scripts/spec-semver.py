@@ -110,7 +110,7 @@ def rustdoc_json(provider, doc, out):
     spec.write_text(json.dumps(doc, indent=1))
     r = run(
         ["cargo", "rustdoc", "-q", "-p", "partner-bindings", "--lib", "--no-default-features",
-         "--features", provider, "--manifest-path", str(TREE / "Cargo.toml"),
+         "--features", f"{provider},tls-ring", "--manifest-path", str(TREE / "Cargo.toml"),
          "--", "-Z", "unstable-options", "--output-format", "json"],
         env={**__import__("os").environ, "RUSTC_BOOTSTRAP": "1", "CARGO_TARGET_DIR": str(TARGET)},
     )

@@ -14,6 +14,12 @@
     allow(dead_code, unused_imports, unused_macros)
 )]
 
+// Without a crypto provider reqwest would panic on the first client built: refused here.
+#[cfg(not(any(feature = "tls-aws-lc-rs", feature = "tls-ring")))]
+compile_error!(
+    "partner-bindings needs a TLS backend: enable the `tls-aws-lc-rs` (default) or the `tls-ring` feature"
+);
+
 pub mod error;
 pub mod response;
 mod secret;

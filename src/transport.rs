@@ -637,6 +637,12 @@ impl<P: ProviderApi> ClientBuilder<P> {
                 })?,
         };
         let auth = self.auth.unwrap_or(P::AUTH).header(&credential)?;
+        // reqwest without a built-in provider uses the process's: ring's, unless the
+        // program installed another (a second install fails harmlessly).
+        #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc-rs")))]
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
         let http = self
             .http
             .unwrap_or_default()
