@@ -699,15 +699,27 @@ fn object_alternatives_decoder(
     // The member read straight into its type: in every alternative, an object (a struct
     // with members) in the first and, in the others, a type that never reads one.
     let (first_members, rest) = (&alternatives[0].2, &alternatives[1..]);
+    // An open object of ours reads only objects (its decoder asks for a map); text and lists,
+    // plain or through `empty_as_none`, never read one.
+    let reads_objects_only = |ty: &syn::Type| matches!(ty, syn::Type::Path(p) if p.path.get_ident().is_some_and(|i| open.contains_key(&i.to_string())));
+    let never_reads_objects = |member: &OpenMember| {
+        member.attrs.with.as_ref().is_none_or(|path| {
+            path.path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "empty_as_none")
+        }) && matches!(
+            kind_of(unwrap_option(&member.ty), named),
+            Some(Kind::Text | Kind::Array)
+        )
+    };
     let bulk = first_members.iter().find(|m| {
         m.attrs.with.is_none()
-            && kind_of(&m.ty, named) == Some(Kind::Object)
-            && !matches!(&m.ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Map"))
+            && reads_objects_only(&m.ty)
             && rest.iter().all(|(_, _, members, _)| {
-                members.iter().any(|other| {
-                    other.wire == m.wire
-                        && matches!(kind_of(unwrap_option(&other.ty), named), Some(Kind::Text | Kind::Array))
-                })
+                members
+                    .iter()
+                    .any(|other| other.wire == m.wire && never_reads_objects(other))
             })
     })?;
     if !drop_derived_deserialize(&mut e.attrs) {
@@ -717,7 +729,31 @@ fn object_alternatives_decoder(
     let bulk_wire = &bulk.wire;
     let bulk_ty = &bulk.ty;
     let no_match = format!("data did not match any variant of untagged enum {name}");
+    let expecting = format!("an object ({name})");
     let error = quote!(::serde_json::Error);
+    // A member given twice is an error for an alternative that declares it (as its own
+    // decoder says) and the last value in `extra` for one that does not: declared by all,
+    // the answer fails at once; by some, those alternatives are passed over.
+    let declared_in = |wire: &String| {
+        alternatives
+            .iter()
+            .filter(|(_, _, members, _)| members.iter().any(|m| &m.wire == wire))
+            .count()
+    };
+    let all_wires: std::collections::BTreeSet<&String> = alternatives
+        .iter()
+        .flat_map(|(_, _, members, _)| members.iter().map(|m| &m.wire))
+        .collect();
+    let everywhere: Vec<&String> = all_wires
+        .iter()
+        .copied()
+        .filter(|w| declared_in(w) == alternatives.len())
+        .collect();
+    let somewhere: Vec<&String> = all_wires
+        .iter()
+        .copied()
+        .filter(|w| declared_in(w) < alternatives.len())
+        .collect();
     let mut attempts = Vec::new();
     for (index, (variant, ty, members, extra)) in alternatives.iter().enumerate() {
         let label = syn::Lifetime::new(
@@ -767,6 +803,13 @@ fn object_alternatives_decoder(
                     };
                 });
             } else {
+                if somewhere.contains(&wire) {
+                    lets.push(quote! {
+                        if __repeated.contains(&#wire) {
+                            break #label;
+                        }
+                    });
+                }
                 lets.push(quote! {
                     let #ident: #mty = match __members.get(#wire) {
                         ::std::option::Option::Some(value) => match #convert {
@@ -795,11 +838,6 @@ fn object_alternatives_decoder(
             }
         });
     }
-    let declared_anywhere: std::collections::BTreeSet<&String> = alternatives
-        .iter()
-        .flat_map(|(_, _, members, _)| members.iter().map(|m| &m.wire))
-        .collect();
-    let declared_anywhere: Vec<&String> = declared_anywhere.into_iter().collect();
     Some(syn::parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -868,7 +906,7 @@ fn object_alternatives_decoder(
                 impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#no_match)
+                        f.write_str(#expecting)
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                         self,
@@ -876,6 +914,7 @@ fn object_alternatives_decoder(
                     ) -> ::std::result::Result<#name, __A::Error> {
                         let mut __bulk: ::std::option::Option<__Bulk> = None;
                         let mut __members = ::serde_json::Map::new();
+                        let mut __repeated: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
                         while let Some(member) = __map.next_key::<::std::string::String>()? {
                             if member == #bulk_wire {
                                 if __bulk.is_some() {
@@ -884,11 +923,15 @@ fn object_alternatives_decoder(
                                 __bulk = Some(__map.next_value()?);
                             } else {
                                 let value = __map.next_value()?;
-                                if let Some(_) = __members.insert(member.clone(), value) {
-                                    if let Some(name) = [#(#declared_anywhere),*].into_iter().find(|name| *name == member) {
+                                if __members.contains_key(&member) {
+                                    if let Some(name) = [#(#everywhere),*].into_iter().find(|name| *name == member) {
                                         return Err(<__A::Error as ::serde::de::Error>::duplicate_field(name));
                                     }
+                                    if let Some(name) = [#(#somewhere),*].into_iter().find(|name| *name == member) {
+                                        __repeated.push(name);
+                                    }
                                 }
+                                __members.insert(member, value);
                             }
                         }
                         #(#attempts)*

@@ -280,76 +280,120 @@ async fn through_the_facade_it_is_ok_or_undecodable() {
 
 /// Insly's answer is `oneOf` an applied and a refused update; its decoder (build.rs's
 /// `object_alternatives`) reads it once instead of buffering it. It must decide as serde's
-/// untagged rule does: the first alternative that accepts the whole answer, each decoded
-/// on its own. Envelopes are built from the members' documented, quirky and wrong forms.
-fn insly_envelope() -> impl Strategy<Value = Value> {
+/// untagged rule does, so the oracle is that rule itself: an untagged enum of the same two
+/// alternatives, fed the same bytes. The answers are written out by hand (keys in any
+/// order, one member given twice) from the members' documented, quirky and wrong forms.
+// The generated enum's own shape (unboxed), on purpose.
+#[allow(clippy::large_enum_variant)]
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum UntaggedOracle {
+    Applied(insly::types::AppliedUpdate),
+    Refused(insly::types::RefusedUpdate),
+}
+
+/// An object `response` that the re-priced policy's own decoder refuses (a planted "the
+/// bulk member's error is swallowed" must show).
+const BAD_ADJUSTMENTS: [&str; 2] = [r#"{"policy_no": 5}"#, r#"{"declined": {"no": 1}}"#];
+
+fn insly_answer_text() -> impl Strategy<Value = String> {
     let adjustment: Value =
         serde_json::from_str(&fixture_text("insly", "update_policy.response.json")).unwrap();
-    let adjustment = adjustment["response"].clone();
-    let member = |forms: Vec<Value>| proptest::option::of(proptest::sample::select(forms));
+    let adjustment = adjustment["response"].to_string();
+    let forms = |forms: Vec<String>| proptest::option::of(proptest::sample::select(forms));
+    let text = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut responses = text(&[
+        "{}",
+        r#"{"declined": "1"}"#,
+        r#""refused: cover""#,
+        "[]",
+        "[1]",
+        "null",
+        "5",
+        "true",
+    ]);
+    responses.push(adjustment);
+    responses.extend(text(&BAD_ADJUSTMENTS));
+    let members = (
+        forms(text(&[
+            "1", "0", r#""1""#, r#""0""#, "null", r#""x""#, "true", "2.5",
+        ])),
+        forms(responses),
+        forms(text(&[r#""Policy is locked""#, "null", "7", "[]"])),
+        forms(text(&["12", r#""12""#, "null", "{}"])),
+        forms(text(&[r#"{"k": [1]}"#, r#""new""#, "null"])),
+    );
     (
-        member(vec![
-            json!(1),
-            json!(0),
-            json!("1"),
-            json!("0"),
-            json!(null),
-            json!("x"),
-            json!(true),
-            json!(2.5),
-        ]),
-        member(vec![
-            adjustment,
-            json!({}),
-            json!({"declined": "1"}),
-            json!("refused: cover"),
-            json!([]),
-            json!([1]),
-            json!(null),
-            json!(5),
-            json!(true),
-        ]),
-        member(vec![
-            json!("Policy is locked"),
-            json!(null),
-            json!(7),
-            json!([]),
-        ]),
-        member(vec![json!(12), json!("12"), json!(null), json!({})]),
-        member(vec![json!({"k": [1]}), json!("new"), json!(null)]),
+        members,
+        Just(()).prop_perturb(|_, mut rng| rng.next_u64()),
+        proptest::option::of((
+            0usize..5,
+            proptest::sample::select(text(&["1", r#""again""#, "null", "{}"])),
+        )),
     )
-        .prop_map(|(status, response, message, oid, unknown)| {
-            let mut envelope = serde_json::Map::new();
-            for (name, value) in [
-                ("status", status),
-                ("response", response),
-                ("message", message),
-                ("apirequest_oid", oid),
-                ("added_later", unknown),
-            ] {
-                if let Some(value) = value {
-                    envelope.insert(name.to_string(), value);
+        .prop_map(
+            |((status, response, message, oid, unknown), seed, repeat)| {
+                let mut pairs: Vec<(&str, String)> = [
+                    ("status", status),
+                    ("response", response),
+                    ("message", message),
+                    ("apirequest_oid", oid),
+                    ("added_later", unknown),
+                ]
+                .into_iter()
+                .filter_map(|(name, value)| Some((name, value?)))
+                .collect();
+                if let Some((which, value)) = repeat {
+                    if !pairs.is_empty() {
+                        let name = pairs[which % pairs.len()].0;
+                        pairs.push((name, value));
+                    }
                 }
-            }
-            Value::Object(envelope)
-        })
+                // A fixed shuffle from the seed: serde_json would always write sorted keys.
+                let mut order: Vec<usize> = (0..pairs.len()).collect();
+                order.sort_by_key(|i| {
+                    (seed.rotate_left(*i as u32 * 7) ^ *i as u64)
+                        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                });
+                let body: Vec<String> = order
+                    .iter()
+                    .map(|&i| format!("\"{}\": {}", pairs[i].0, pairs[i].1))
+                    .collect();
+                format!("{{{}}}", body.join(", "))
+            },
+        )
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4 * CASES, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn insly_answer_decodes_as_the_untagged_rule_decides(envelope in insly_envelope()) {
-        use insly::types::{AppliedUpdate, RefusedUpdate, UpdatePolicyResponse};
-        let untagged = serde_json::from_value::<AppliedUpdate>(envelope.clone())
-            .map(UpdatePolicyResponse::from)
-            .or_else(|_| serde_json::from_value::<RefusedUpdate>(envelope.clone()).map(UpdatePolicyResponse::from))
-            .ok();
-        let bytes = serde_json::to_vec(&envelope).unwrap();
-        let from_bytes = serde_json::from_slice::<UpdatePolicyResponse>(&bytes).ok();
-        let from_value = serde_json::from_value::<UpdatePolicyResponse>(envelope.clone()).ok();
-        prop_assert_eq!(&from_bytes, &untagged, "from bytes: {}", envelope);
-        prop_assert_eq!(&from_value, &untagged, "from a value: {}", envelope);
+    fn insly_answer_decodes_as_the_untagged_rule_decides(text in insly_answer_text()) {
+        use insly::types::UpdatePolicyResponse;
+        let untagged = serde_json::from_str::<UntaggedOracle>(&text).ok().map(|o| match o {
+            UntaggedOracle::Applied(a) => UpdatePolicyResponse::from(a),
+            UntaggedOracle::Refused(r) => UpdatePolicyResponse::from(r),
+        });
+        let decoded = serde_json::from_str::<UpdatePolicyResponse>(&text).ok();
+        prop_assert_eq!(&decoded, &untagged, "from bytes: {}", text);
+        // Through a JSON value too (no repeated keys there: the value keeps the last).
+        let value: Value = serde_json::from_str(&text).unwrap();
+        let untagged = serde_json::from_value::<UntaggedOracle>(value.clone()).ok().map(|o| match o {
+            UntaggedOracle::Applied(a) => UpdatePolicyResponse::from(a),
+            UntaggedOracle::Refused(r) => UpdatePolicyResponse::from(r),
+        });
+        let decoded = serde_json::from_value::<UpdatePolicyResponse>(value).ok();
+        prop_assert_eq!(&decoded, &untagged, "from a value: {}", text);
+    }
+}
+
+#[test]
+fn the_bad_adjustments_are_refused_by_the_adjustment_decoder() {
+    for bad in BAD_ADJUSTMENTS {
+        assert!(
+            serde_json::from_str::<insly::types::Adjustment>(bad).is_err(),
+            "{bad}"
+        );
     }
 }
 
