@@ -1,6 +1,6 @@
 //! Change an eCurring customer's address (JSON:API PATCH; a cleared member is sent as null).
 //!
-//! `cargo run --example ecurring --no-default-features --features ecurring`, with
+//! `cargo run --example ecurring --no-default-features --features ecurring,tls-ring`, with
 //! `ECURRING_API_KEY` set; `ECURRING_URL` chooses another server (e.g. the sandbox's
 //! `http://127.0.0.1:8080/ecurring`, key `sandbox-key`).
 

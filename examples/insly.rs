@@ -1,6 +1,6 @@
 //! A mid-term adjustment of an Insly home policy.
 //!
-//! `cargo run --example insly --no-default-features --features insly`, with
+//! `cargo run --example insly --no-default-features --features insly,tls-ring`, with
 //! `INSLY_API_TOKEN` set and `INSLY_TENANT` (your subdomain) or `INSLY_URL` (e.g. the
 //! sandbox's `http://127.0.0.1:8080/insly`, token `sandbox-token`).
 

@@ -1,6 +1,6 @@
 //! Re-price a RentalCover policy change, show it, and apply it with a ceiling.
 //!
-//! `cargo run --example rentalcover --no-default-features --features rentalcover`, with
+//! `cargo run --example rentalcover --no-default-features --features rentalcover,tls-ring`, with
 //! `RENTALCOVER_API_KEY` set; `RENTALCOVER_URL` chooses another server (e.g. the sandbox:
 //! `partner-bindings sandbox --port 8080`, then `http://127.0.0.1:8080/rentalcover` and the
 //! key `sandbox-key`).

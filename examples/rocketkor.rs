@@ -1,7 +1,7 @@
 //! Update a RocketKOR card holder's profile (PUT): a pronoun, a cleared middle name and a
 //! phone number as people type it.
 //!
-//! `cargo run --example rocketkor --no-default-features --features rocketkor`, with
+//! `cargo run --example rocketkor --no-default-features --features rocketkor,tls-ring`, with
 //! `ROCKETKOR_ACCESS_TOKEN` and `ROCKETKOR_HOST` (e.g. `api.sandbox.rocketkor.com`) or
 //! `ROCKETKOR_URL` (e.g. the sandbox's `http://127.0.0.1:8080/rocketkor`, token
 //! `sandbox-token`).

@@ -683,6 +683,9 @@ macro_rules! provider_client {
         /// those with `ClientBuilder::http_client`); it does not validate or type errors.
         /// Hidden, and outside the semver promise: it is progenitor's API, and it skips
         /// the facade's flows (RentalCover's quote-then-confirm and its `max_charge`).
+        /// With only the `tls-ring` feature, progenitor's own `RawClient::new` builds a
+        /// reqwest client with no crypto provider (reqwest panics) unless a facade client
+        /// was built first or the program installed a rustls provider.
         #[doc(hidden)]
         pub use generated::Client as RawClient;
 

@@ -14,15 +14,11 @@ fn a_client_builds_with_the_tls_backend_enabled() {
         .credential("key")
         .build();
     assert!(client.is_ok(), "{:?}", client.err());
+    // reqwest without aws-lc-rs has no provider of its own: building the client installed
+    // one (ring's, the only one compiled in).
     #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc-rs")))]
-    {
-        let provider = rustls::crypto::CryptoProvider::get_default()
-            .expect("building the client installed a provider");
-        let ring = rustls::crypto::ring::default_provider();
-        assert_eq!(
-            format!("{:?}", provider.cipher_suites),
-            format!("{:?}", ring.cipher_suites),
-            "the provider installed is ring's"
-        );
-    }
+    assert!(
+        rustls::crypto::CryptoProvider::get_default().is_some(),
+        "building the client installed a provider"
+    );
 }

@@ -103,3 +103,19 @@ pub(crate) fn now_text() -> String {
         now.second()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn now_is_written_in_the_atom_form_at_the_current_second() {
+        let before = chrono::Utc::now().timestamp();
+        let text = super::now_text();
+        let after = chrono::Utc::now().timestamp();
+        assert_eq!(text.len(), "2024-01-12T09:05:07+00:00".len(), "{text}");
+        assert!(text.ends_with("+00:00"), "{text}");
+        let parsed = chrono::DateTime::parse_from_rfc3339(&text)
+            .unwrap()
+            .timestamp();
+        assert!((before..=after).contains(&parsed), "{text}");
+    }
+}

@@ -4,6 +4,7 @@
 //! for are answered on the way (see [`super::faults`]).
 
 use std::{
+    borrow::Cow,
     collections::BTreeMap,
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -349,16 +350,23 @@ pub(super) async fn respond(shared: &Shared, request: Request) -> Response {
     if let Some(response) = fault.answer_instead_of_applying(wire.media_type) {
         return response;
     }
+    fn encode(value: &Value) -> Vec<u8> {
+        // Sized for the answers in the specs' examples, so writing one rarely grows it.
+        let mut bytes = Vec::with_capacity(2048);
+        serde_json::to_writer(&mut bytes, value).map_or_else(|_| Vec::new(), |()| bytes)
+    }
+    // A stored record is written out under the lock (not copied); a fresh answer after it.
     let outcome = {
         let mut state = served.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.handle(&operation.id, params, body).map(|value| {
-            // Sized for the answers in the specs' examples, so writing one rarely grows it.
-            let mut bytes = Vec::with_capacity(2048);
-            serde_json::to_writer(&mut bytes, &*value).map_or_else(|_| Vec::new(), |()| bytes)
-        })
+        match state.handle(&operation.id, params, body) {
+            Ok(Cow::Borrowed(value)) => Ok(Ok(encode(value))),
+            Ok(Cow::Owned(value)) => Ok(Err(value)),
+            Err(reject) => Err(reject),
+        }
     };
     let response_body = match outcome {
-        Ok(bytes) => bytes,
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(value)) => encode(&value),
         Err(reject) => return wire.error(reject),
     };
     fault.answer_applied(response_body, wire.media_type)
