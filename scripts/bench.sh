@@ -64,7 +64,10 @@ program_build() { # program -> seconds
     target=target/bench-build/$1
     rm -rf "$target"
   fi
-  { time -p cargo build -q --manifest-path "$dir/Cargo.toml" --target-dir "$target" >/dev/null 2>&1; } 2>&1 |
+  # --timings (clean builds): what the facade program builds beyond the bare one, below.
+  local flags=(-q)
+  [ -z "$smoke" ] && flags+=(--timings)
+  { time -p cargo build "${flags[@]}" --manifest-path "$dir/Cargo.toml" --target-dir "$target" >/dev/null 2>&1; } 2>&1 |
     awk '/^real/ {print $2}'
   rm -f "$dir/Cargo.lock"
 }
@@ -81,6 +84,7 @@ if [ -z "$smoke" ]; then
   scripts/profile-call.sh > "$work/profile-call.txt"
   scripts/profile-decode.sh > "$work/profile-decode.txt"
   scripts/profile-sandbox.sh > "$work/profile-sandbox.txt"
+  python3 scripts/build-timings.py target/bench-build/facade target/bench-build/bare > "$work/build-timings.txt"
 fi
 
 out=$([ -n "$smoke" ] && echo target/bench-smoke.md || echo BENCHMARKS.md)

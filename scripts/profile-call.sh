@@ -13,7 +13,7 @@ cargo build -q --release --example profile_call --features sandbox
 out=target/profile && mkdir -p "$out"
 for mode in facade hand; do
   valgrind --tool=callgrind --callgrind-out-file="$out/call-$mode.callgrind" \
-    target/release/examples/profile_call "$mode" 2>&1 | grep -q Collected
+    target/release/examples/profile_call "$mode" 2>&1 | grep Collected >/dev/null
   callgrind_annotate "$out/call-$mode.callgrind" 2>/dev/null > "$out/call-$mode.txt"
 done
 python3 - "$out" <<'PY'

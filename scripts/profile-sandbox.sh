@@ -13,7 +13,7 @@ cargo build -q --release --example profile_sandbox --features sandbox
 out=target/profile && mkdir -p "$out"
 for n in 200 2200; do
   valgrind --tool=callgrind --callgrind-out-file="$out/sandbox-$n.callgrind" \
-    target/release/examples/profile_sandbox "$n" 2>&1 | grep -q Collected
+    target/release/examples/profile_sandbox "$n" 2>&1 | grep Collected >/dev/null
   callgrind_annotate --threshold=100 "$out/sandbox-$n.callgrind" 2>/dev/null > "$out/sandbox-$n.txt"
 done
 python3 - "$out" <<'PY'
