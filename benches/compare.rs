@@ -821,10 +821,15 @@ fn scale(client: &str, smoke: bool) {
     let bin = std::env::var("BENCH_SANDBOX_BIN").expect("BENCH_SANDBOX_BIN names the CLI");
     let external = ExternalSandbox::start(bin);
     // BENCH_SCALE_CALLS: a longer run, to see where the growth levels off.
-    let total = std::env::var("BENCH_SCALE_CALLS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(if smoke { 500 } else { 100_000 });
+    let total: usize = match std::env::var("BENCH_SCALE_CALLS") {
+        Ok(n) => n
+            .parse()
+            .ok()
+            .filter(|n| n % 10 == 0 && *n >= 10)
+            .unwrap_or_else(|| panic!("BENCH_SCALE_CALLS={n}: a multiple of 10, at least 10")),
+        Err(_) if smoke => 500,
+        Err(_) => 100_000,
+    };
     let in_flight = if smoke { 64 } else { 1024 };
     let warm_up = in_flight * 4;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -873,7 +878,9 @@ fn scale(client: &str, smoke: bool) {
         };
         // The latencies' buffer is the benchmark's, not the client's: allocated and touched
         // before memory is first read, so it does not count as growth.
-        let mut samples = vec![0.0_f64; total];
+        // Not zeros: a zeroed buffer comes from calloc, whose pages stay untouched until used.
+        let mut samples = vec![1.0_f64; total];
+        std::hint::black_box(&mut samples);
         samples.clear();
         let mut checkpoints_mb = Vec::with_capacity(10);
         let rss_start = rss_kb();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sandbox against the HTTP stack's limit and against Prism (the usual OpenAPI mock
 # server), on the same request and machine: requests/second under wrk (10 connections, same
-# duration), resident memory after the load, and the sandbox's time from start to its first
+# duration), peak resident memory under the load, and the sandbox's time from start to its first
 # answer. The limit is a bare axum server (examples/bench_bare_server.rs) answering every
 # request with the sandbox's own answer to that request, so the bodies are the same size.
 # The sandbox and Prism validate requests; logging is off. Prints a table with the ratios.
@@ -128,7 +128,7 @@ awk -v d="$DURATION" -v sr="$s_req" -v sb="$s_bad" -v sp="$s_p50" -v sm="$s_rss"
     -v bratio="$bare_ratio" -v pratio="$prism_ratio" -v rs="$rounds_s" -v rb="$rounds_b" -v rp="$rounds_p" 'BEGIN {
   srps = sr / d; brps = br / d; prps = pr / d
   printf "eCurring PATCH /customers/1 (answer %d bytes), wrk -t2 -c10 -d%ss, median of %s interleaved rounds, %s cores, logging off\n", bytes, d, "'"$ROUNDS"'", "'"$(nproc)"'"
-  printf "%-28s %12s %10s %12s %10s %10s\n", "server", "requests/s", "non-2xx", "p50 latency", "peak RSS MB", "ready ms"
+  printf "%-28s %12s %10s %12s %10s %10s\n", "server", "requests/s", "non-2xx", "p50 latency", "peak MB", "ready ms"
   printf "%-28s %12.0f %10d %10.2fms %10.1f %10.1f\n", "partner-bindings sandbox", srps, sb, sp / 1000, sm / 1024, sready
   printf "%-28s %12.0f %10d %10.2fms %10.1f %10.1f\n", "bare axum, fixed body", brps, bb, bp / 1000, bm / 1024, bready
   printf "%-28s %12.0f %10d %10.2fms %10.1f %10s\n", "prism " pv, prps, pb, pp / 1000, pm / 1024, "-"

@@ -84,7 +84,8 @@ if [ -z "$smoke" ]; then
   scripts/profile-call.sh > "$work/profile-call.txt"
   scripts/profile-decode.sh > "$work/profile-decode.txt"
   scripts/profile-sandbox.sh > "$work/profile-sandbox.txt"
-  python3 scripts/build-timings.py target/bench-build/facade target/bench-build/bare > "$work/build-timings.txt"
+  python3 scripts/build-timings.py target/bench-build/facade target/bench-build/bare > "$work/build-timings.txt" ||
+    echo "build timings unavailable (cargo-timing.html not read)" > "$work/build-timings.txt"
 fi
 
 out=$([ -n "$smoke" ] && echo target/bench-smoke.md || echo BENCHMARKS.md)
