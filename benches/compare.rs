@@ -809,15 +809,12 @@ async fn overhead_case<F, FutF, H, FutH>(
 
 /// 100,000 eCurring PATCH calls through one client, 1,024 in flight, against the sandbox
 /// CLI in its own process (BENCH_SANDBOX_BIN), so this process's resident memory is the
-/// client's alone. `client` is `facade` or `by-hand` (reqwest + serde into typed structs,
+/// client's alone: the facade (`BENCH_ONLY=scale-facade`) or by hand (`scale-by-hand`: reqwest + serde into typed structs,
 /// the same schedule), each run in a process of its own by scripts/bench.sh: the by-hand
 /// growth is what reqwest, hyper and the allocator grow by anyway. Memory is read after a
 /// warm-up that opens the connections, at every tenth of the run, and at the end.
-fn scale(client: &str, smoke: bool) {
-    assert!(
-        matches!(client, "facade" | "by-hand"),
-        "BENCH_ONLY=scale-{client}: the clients are scale-facade and scale-by-hand"
-    );
+fn scale(by_hand: bool, smoke: bool) {
+    let client = if by_hand { "by-hand" } else { "facade" };
     let bin = std::env::var("BENCH_SANDBOX_BIN").expect("BENCH_SANDBOX_BIN names the CLI");
     let external = ExternalSandbox::start(bin);
     // BENCH_SCALE_CALLS: a longer run, to see where the growth levels off.
@@ -846,7 +843,6 @@ fn scale(client: &str, smoke: bool) {
             .unwrap();
         let http = reqwest::Client::new();
         let patch_url = format!("{base}/customers/1");
-        let by_hand = client == "by-hand";
         let failures = std::sync::atomic::AtomicUsize::new(0);
         let call = || async {
             let ok = if by_hand {
@@ -917,8 +913,10 @@ fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let (rounds, calls, decode_per_round) = if smoke { (3, 20, 50) } else { (15, 200, 2000) };
-    if let Some(client) = only.strip_prefix("scale-") {
-        return scale(client, smoke);
+    match only.as_str() {
+        "scale-facade" => return scale(false, smoke),
+        "scale-by-hand" => return scale(true, smoke),
+        _ => {}
     }
 
     // Decoding: pure CPU, before anything else runs.
