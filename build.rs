@@ -838,6 +838,36 @@ fn object_alternatives_decoder(
             }
         });
     }
+    let decode = map_decoder(
+        name,
+        &expecting,
+        quote! {
+                        let mut __bulk: ::std::option::Option<__Bulk> = None;
+                        let mut __members = ::serde_json::Map::new();
+                        let mut __repeated: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
+                        while let Some(member) = __map.next_key::<::std::string::String>()? {
+                            if member == #bulk_wire {
+                                if __bulk.is_some() {
+                                    return Err(<__A::Error as ::serde::de::Error>::duplicate_field(#bulk_wire));
+                                }
+                                __bulk = Some(__map.next_value()?);
+                            } else {
+                                let value = __map.next_value()?;
+                                if __members.contains_key(&member) {
+                                    if let Some(name) = [#(#everywhere),*].into_iter().find(|name| *name == member) {
+                                        return Err(<__A::Error as ::serde::de::Error>::duplicate_field(name));
+                                    }
+                                    if let Some(name) = [#(#somewhere),*].into_iter().find(|name| *name == member) {
+                                        __repeated.push(name);
+                                    }
+                                }
+                                __members.insert(member, value);
+                            }
+                        }
+                        #(#attempts)*
+                        Err(<__A::Error as ::serde::de::Error>::custom(#no_match))
+        },
+    );
     Some(syn::parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -902,46 +932,34 @@ fn object_alternatives_decoder(
                         deserializer.deserialize_any(__BulkVisitor)
                     }
                 }
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut __map: __A,
-                    ) -> ::std::result::Result<#name, __A::Error> {
-                        let mut __bulk: ::std::option::Option<__Bulk> = None;
-                        let mut __members = ::serde_json::Map::new();
-                        let mut __repeated: ::std::vec::Vec<&'static str> = ::std::vec::Vec::new();
-                        while let Some(member) = __map.next_key::<::std::string::String>()? {
-                            if member == #bulk_wire {
-                                if __bulk.is_some() {
-                                    return Err(<__A::Error as ::serde::de::Error>::duplicate_field(#bulk_wire));
-                                }
-                                __bulk = Some(__map.next_value()?);
-                            } else {
-                                let value = __map.next_value()?;
-                                if __members.contains_key(&member) {
-                                    if let Some(name) = [#(#everywhere),*].into_iter().find(|name| *name == member) {
-                                        return Err(<__A::Error as ::serde::de::Error>::duplicate_field(name));
-                                    }
-                                    if let Some(name) = [#(#somewhere),*].into_iter().find(|name| *name == member) {
-                                        __repeated.push(name);
-                                    }
-                                }
-                                __members.insert(member, value);
-                            }
-                        }
-                        #(#attempts)*
-                        Err(<__A::Error as ::serde::de::Error>::custom(#no_match))
-                    }
-                }
-                deserializer.deserialize_map(__Visitor)
+                #decode
             }
         }
     })
+}
+
+/// The map visitor both decoders end in: `body` reads `__map` into `name`.
+fn map_decoder(
+    name: &syn::Ident,
+    expecting: &str,
+    body: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    quote! {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = #name;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#expecting)
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<#name, __A::Error> {
+                #body
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
 }
 
 /// The serde attributes of one member, as far as a decoder needs them.
@@ -1097,6 +1115,28 @@ fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
         types.push(ty.clone());
         values.push(value);
     }
+    let decode = map_decoder(
+        name,
+        &expecting,
+        quote! {
+                        #(let mut #slots: ::std::option::Option<#types> = None;)*
+                        let mut __extra = ::serde_json::Map::new();
+                        while let Some(member) = __map.next_key::<__Member>()? {
+                            match member {
+                                #(__Member::#variants => {
+                                    if #slots.is_some() {
+                                        return Err(<__A::Error as ::serde::de::Error>::duplicate_field(#wires));
+                                    }
+                                    #slots = Some(#values);
+                                })*
+                                __Member::__Other(name) => {
+                                    __extra.insert(name, __map.next_value()?);
+                                }
+                            }
+                        }
+                        Ok(#name { #(#members,)* #extra: __extra })
+        },
+    );
     Some(syn::parse_quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -1145,35 +1185,7 @@ fn open_decoder(s: &mut syn::ItemStruct) -> Option<syn::Item> {
                     }
                 }
                 #(#wrappers)*
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                        self,
-                        mut __map: __A,
-                    ) -> ::std::result::Result<#name, __A::Error> {
-                        #(let mut #slots: ::std::option::Option<#types> = None;)*
-                        let mut __extra = ::serde_json::Map::new();
-                        while let Some(member) = __map.next_key::<__Member>()? {
-                            match member {
-                                #(__Member::#variants => {
-                                    if #slots.is_some() {
-                                        return Err(<__A::Error as ::serde::de::Error>::duplicate_field(#wires));
-                                    }
-                                    #slots = Some(#values);
-                                })*
-                                __Member::__Other(name) => {
-                                    __extra.insert(name, __map.next_value()?);
-                                }
-                            }
-                        }
-                        Ok(#name { #(#members,)* #extra: __extra })
-                    }
-                }
-                deserializer.deserialize_map(__Visitor)
+                #decode
             }
         }
     })
